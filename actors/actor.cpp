@@ -1,0 +1,61 @@
+#include "actors/actor.hpp"
+
+#include <atomic>
+#include <iostream>
+#include <stdexcept>
+
+namespace p2p::actors {
+
+namespace {
+constexpr std::string_view kReady = "$READY";
+constexpr std::string_view kFailed = "$FAILED";
+std::atomic<unsigned> next_pipe_id{0};
+}  // namespace
+
+void signal_ready(zmq::socket_t& pipe) { pipe.send(zmq::buffer(kReady), zmq::send_flags::none); }
+
+void signal_failed(zmq::socket_t& pipe, const std::string& reason) {
+    pipe.send(zmq::buffer(kFailed), zmq::send_flags::sndmore);
+    pipe.send(zmq::buffer(reason), zmq::send_flags::none);
+}
+
+Actor::Actor(zmq::context_t& ctx, std::string name, Body body)
+    : name_(std::move(name)), pipe_(ctx, zmq::socket_type::pair) {
+    const std::string endpoint = "inproc://actor-" + std::to_string(next_pipe_id++) + "-" + name_;
+    pipe_.set(zmq::sockopt::linger, 0);
+    pipe_.bind(endpoint);
+    thread_ = std::thread([&ctx, endpoint, body = std::move(body), name = name_] {
+        zmq::socket_t child(ctx, zmq::socket_type::pair);
+        child.set(zmq::sockopt::linger, 0);
+        child.connect(endpoint);
+        try {
+            body(child);
+        } catch (const std::exception& e) {
+            // Before ready this reaches the constructor; after ready the parent
+            // sees the pipe message as an actor failure.
+            std::cerr << name << ": stopped by error: " << e.what() << std::endl;
+            try {
+                signal_failed(child, e.what());
+            } catch (...) {
+            }
+        }
+    });
+    zmq::message_t first;
+    if (!pipe_.recv(first)) throw std::runtime_error(name_ + ": no ready signal");
+    if (first.to_string_view() == kFailed) {
+        zmq::message_t reason;
+        (void)pipe_.recv(reason);
+        thread_.join();
+        throw std::runtime_error(reason.to_string());
+    }
+}
+
+Actor::~Actor() {
+    try {
+        pipe_.send(zmq::buffer(std::string_view(kTerm)), zmq::send_flags::dontwait);
+    } catch (...) {
+    }
+    if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace p2p::actors

@@ -1,0 +1,43 @@
+#pragma once
+// Every message kind of every protocol, in one place, so that a number is
+// never reused by accident. Numbers are wire format: never renumber; append.
+#include <cstdint>
+#include <string_view>
+
+namespace p2p {
+
+enum class Kind : uint16_t {
+    // Replies shared by every protocol.
+    Ok = 1,
+    Error = 2,
+
+    // Tracker RPC (tracker_protocol.hpp), node DEALER -> tracker ROUTER.
+    Hello = 10,
+    HelloOk = 11,
+    CreateUser = 12,
+    Login = 13,
+    LoginOk = 14,
+    Logout = 15,
+    CreateGroup = 16,
+    JoinGroup = 17,
+    LeaveGroup = 18,
+    ListRequests = 19,
+    UserList = 20,
+    AcceptRequest = 21,
+    RejectRequest = 22,
+    ListGroups = 23,
+    GroupList = 24,
+    Heartbeat = 25,
+
+    // Tracker events (tracker PUB -> node SUB).
+    TrackerEvent = 40,
+
+    // Tracker journal records (tracker_journal.hpp): state changes as stored.
+    StoredCreateUser = 60,
+    StoredOpenSession = 61,
+    StoredCloseSession = 62,
+};
+
+std::string_view kind_name(Kind k);
+
+}  // namespace p2p

@@ -1,0 +1,15 @@
+#pragma once
+// What a user name, group name and password may be. Checked by the node
+// before sending (a quick, local error) and by the tracker again (it trusts
+// no client).
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace p2p {
+
+// nullopt when valid, else the reason, e.g. "user name may only contain ...".
+std::optional<std::string> check_name(std::string_view what, std::string_view name);
+std::optional<std::string> check_password(std::string_view password);
+
+}  // namespace p2p

@@ -1,0 +1,40 @@
+#pragma once
+// Tracker events: the tracker's PUB socket -> nodes' and monitors' SUB.
+//
+// Two frames: [topic][envelope(TrackerEvent, request_id 0)].
+// Topics: "group.G" for everything about group G (join requested, member
+// joined/left, owner changed, group deleted) and "user.U" for what concerns
+// user U alone (their request accepted/rejected). Subscribers filter by
+// prefix, as ZeroMQ does.
+#include <string>
+
+#include <msgpack.hpp>
+
+#include "messages/kind.hpp"
+
+namespace p2p::msg {
+
+namespace event {
+inline constexpr const char* kJoinRequested = "join_requested";
+inline constexpr const char* kMemberJoined = "member_joined";
+inline constexpr const char* kMemberLeft = "member_left";
+inline constexpr const char* kOwnerChanged = "owner_changed";
+inline constexpr const char* kGroupDeleted = "group_deleted";
+inline constexpr const char* kRequestAccepted = "request_accepted";
+inline constexpr const char* kRequestRejected = "request_rejected";
+inline constexpr const char* kRequestCancelled = "request_cancelled";
+}  // namespace event
+
+struct TrackerEvent {
+    static constexpr Kind kind = Kind::TrackerEvent;
+    std::string type;   // one of event::k*
+    std::string group;
+    std::string user;   // whom it is about
+    std::string by;     // who caused it, when not the user
+    MSGPACK_DEFINE_MAP(type, group, user, by);
+};
+
+inline std::string group_topic(const std::string& group) { return "group." + group; }
+inline std::string user_topic(const std::string& user) { return "user." + user; }
+
+}  // namespace p2p::msg

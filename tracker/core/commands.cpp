@@ -1,0 +1,41 @@
+#include "tracker/core/commands.hpp"
+
+#include "messages/envelope.hpp"
+
+namespace p2p::tracker {
+
+std::string encode_command(const Command& command) {
+    return std::visit([](const auto& c) { return encode(0, c); }, command);
+}
+
+namespace {
+template <class T>
+Result<Command> as_command(const Envelope& env) {
+    auto v = env.as<T>();
+    if (!v) return fail(v.error());
+    return Command{std::move(v).value()};
+}
+}  // namespace
+
+Result<Command> decode_command(std::string_view bytes) {
+    auto env = decode_envelope(bytes);
+    if (!env) return fail(env.error());
+    switch (env->kind()) {
+        case Kind::StoredCreateUser: return as_command<StoredCreateUser>(*env);
+        case Kind::StoredOpenSession: return as_command<StoredOpenSession>(*env);
+        case Kind::StoredCloseSession: return as_command<StoredCloseSession>(*env);
+        case Kind::Logout: return as_command<msg::Logout>(*env);
+        case Kind::CreateGroup: return as_command<msg::CreateGroup>(*env);
+        case Kind::JoinGroup: return as_command<msg::JoinGroup>(*env);
+        case Kind::LeaveGroup: return as_command<msg::LeaveGroup>(*env);
+        case Kind::AcceptRequest: return as_command<msg::AcceptRequest>(*env);
+        case Kind::RejectRequest: return as_command<msg::RejectRequest>(*env);
+        default: return fail("journal record of kind " + std::string(kind_name(env->kind())) + " is no command");
+    }
+}
+
+std::string encode_reply(uint64_t request_id, const Reply& reply) {
+    return std::visit([&](const auto& r) { return encode(request_id, r); }, reply);
+}
+
+}  // namespace p2p::tracker

@@ -1,0 +1,70 @@
+#pragma once
+// What the state machine accepts. A Command changes state and is journaled;
+// it is either a node's request as received (the token names the user) or a
+// record the tracker built after work the machine must not do itself
+// (hashing a password, drawing a random token, reading the clock).
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <msgpack.hpp>
+
+#include "messages/kind.hpp"
+#include "messages/result.hpp"
+#include "messages/tracker_events.hpp"
+#include "messages/tracker_protocol.hpp"
+
+namespace p2p::tracker {
+
+struct StoredCreateUser {
+    static constexpr Kind kind = Kind::StoredCreateUser;
+    std::string user;
+    std::string salt;
+    std::string hash;
+    uint32_t iterations = 0;
+    MSGPACK_DEFINE_MAP(user, salt, hash, iterations);
+};
+
+// A login whose password the tracker has already verified off the main loop.
+struct StoredOpenSession {
+    static constexpr Kind kind = Kind::StoredOpenSession;
+    std::string token;
+    std::string user;
+    std::string node_id;
+    std::string endpoint;
+    MSGPACK_DEFINE_MAP(token, user, node_id, endpoint);
+};
+
+// A session the tracker ended because its node stopped heartbeating.
+struct StoredCloseSession {
+    static constexpr Kind kind = Kind::StoredCloseSession;
+    std::string token;
+    std::string reason;
+    MSGPACK_DEFINE_MAP(token, reason);
+};
+
+using Command = std::variant<StoredCreateUser, StoredOpenSession, StoredCloseSession, msg::Logout,
+                             msg::CreateGroup, msg::JoinGroup, msg::LeaveGroup, msg::AcceptRequest,
+                             msg::RejectRequest>;
+
+using Reply = std::variant<msg::Ok, msg::Error, msg::LoginOk, msg::GroupList, msg::UserList>;
+
+struct Event {
+    std::string topic;
+    msg::TrackerEvent body;
+};
+
+struct Outcome {
+    Reply reply;
+    std::vector<Event> events;
+    bool changed = false;  // false: nothing to journal (the command was refused)
+};
+
+// Journal payloads: the command in the standard envelope (request_id 0).
+std::string encode_command(const Command& command);
+Result<Command> decode_command(std::string_view bytes);
+
+std::string encode_reply(uint64_t request_id, const Reply& reply);
+
+}  // namespace p2p::tracker

@@ -1,0 +1,269 @@
+#include "tracker/core/machine.hpp"
+
+#include <algorithm>
+
+#include "messages/names.hpp"
+
+namespace p2p::tracker {
+
+namespace {
+
+using msg::Error;
+namespace ev = msg::event;
+
+Error error(std::string code, std::string text) { return Error{std::move(code), std::move(text)}; }
+
+Outcome refuse(std::string code, std::string text) {
+    return Outcome{error(std::move(code), std::move(text)), {}, false};
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+void erase(std::vector<std::string>& v, const std::string& x) { std::erase(v, x); }
+
+Event group_event(const std::string& type, const std::string& group, const std::string& user,
+                  const std::string& by = {}) {
+    return Event{msg::group_topic(group), msg::TrackerEvent{type, group, user, by}};
+}
+
+Event user_event(const std::string& to, const std::string& type, const std::string& group,
+                 const std::string& user, const std::string& by = {}) {
+    return Event{msg::user_topic(to), msg::TrackerEvent{type, group, user, by}};
+}
+
+// Resolves a request's token to its user, or the reason it can't be.
+Result<std::string> session_user(const State& state, const std::string& token) {
+    if (token.empty()) return fail("not logged in: use login USER PASSWORD first");
+    const Session* s = find_session(state, token);
+    if (!s) return fail("your session has ended (expired or logged out): log in again");
+    return s->user;
+}
+
+// Common prologue of group commands: a valid session and a valid group name.
+struct Actor {
+    std::string user;
+    std::optional<Error> problem;
+};
+
+Actor authorize(const State& state, const std::string& token, const std::string& group) {
+    auto user = session_user(state, token);
+    if (!user) return Actor{{}, error("not_logged_in", user.error())};
+    if (auto bad = check_name("group", group)) return Actor{*user, error("bad_name", *bad)};
+    return Actor{*user, std::nullopt};
+}
+
+Outcome apply_create_user(State& state, const StoredCreateUser& c) {
+    if (auto bad = check_name("user", c.user)) return refuse("bad_name", *bad);
+    if (state.users.count(c.user)) return refuse("exists", "user " + c.user + " already exists");
+    state.users[c.user] = User{c.salt, c.hash, c.iterations};
+    return Outcome{msg::Ok{"user " + c.user + " created"}, {}, true};
+}
+
+std::vector<std::string> groups_of(const State& state, const std::string& user) {
+    std::vector<std::string> out;
+    for (const auto& [name, g] : state.groups) {
+        if (contains(g.members, user)) out.push_back(name);
+    }
+    return out;
+}
+
+Outcome apply_open_session(State& state, const StoredOpenSession& c) {
+    if (!state.users.count(c.user)) return refuse("no_such_user", "no user " + c.user);
+    for (const auto& [token, s] : state.sessions) {
+        if (s.user == c.user && s.node_id != c.node_id) {
+            return refuse("logged_in_elsewhere", "user " + c.user + " is already logged in on another node (" +
+                                                     s.endpoint + "); log out there first");
+        }
+    }
+    // This node's earlier session (it restarted, or switches user) ends here.
+    std::erase_if(state.sessions, [&](const auto& kv) { return kv.second.node_id == c.node_id; });
+    state.sessions[c.token] = Session{c.user, c.node_id, c.endpoint};
+    return Outcome{msg::LoginOk{c.token, c.user, groups_of(state, c.user)}, {}, true};
+}
+
+Outcome apply_close_session(State& state, const std::string& token, const std::string& reason) {
+    auto it = state.sessions.find(token);
+    if (it == state.sessions.end()) {
+        return refuse("not_logged_in", "no such session (already logged out or expired)");
+    }
+    const std::string user = it->second.user;
+    state.sessions.erase(it);
+    return Outcome{msg::Ok{"user " + user + " " + reason}, {}, true};
+}
+
+Outcome apply_create_group(State& state, const msg::CreateGroup& c) {
+    auto who = authorize(state, c.token, c.group);
+    if (who.problem) return Outcome{*who.problem, {}, false};
+    if (state.groups.count(c.group)) return refuse("exists", "group " + c.group + " already exists");
+    state.groups[c.group] = Group{who.user, {who.user}, {}};
+    return Outcome{msg::Ok{"group " + c.group + " created; you own it"},
+                   {group_event(ev::kMemberJoined, c.group, who.user)},
+                   true};
+}
+
+Outcome apply_join_group(State& state, const msg::JoinGroup& c) {
+    auto who = authorize(state, c.token, c.group);
+    if (who.problem) return Outcome{*who.problem, {}, false};
+    auto it = state.groups.find(c.group);
+    if (it == state.groups.end()) return refuse("no_such_group", "no group " + c.group);
+    Group& g = it->second;
+    if (contains(g.members, who.user)) return refuse("already_member", "you are already a member of " + c.group);
+    if (contains(g.pending, who.user)) {
+        return refuse("already_pending", "your request to join " + c.group + " is already pending");
+    }
+    g.pending.push_back(who.user);
+    return Outcome{msg::Ok{"request to join " + c.group + " sent to its owner " + g.owner},
+                   {group_event(ev::kJoinRequested, c.group, who.user),
+                    user_event(g.owner, ev::kJoinRequested, c.group, who.user)},
+                   true};
+}
+
+Outcome apply_leave_group(State& state, const msg::LeaveGroup& c) {
+    auto who = authorize(state, c.token, c.group);
+    if (who.problem) return Outcome{*who.problem, {}, false};
+    auto it = state.groups.find(c.group);
+    if (it == state.groups.end()) return refuse("no_such_group", "no group " + c.group);
+    Group& g = it->second;
+    if (contains(g.pending, who.user)) {
+        erase(g.pending, who.user);
+        return Outcome{msg::Ok{"request to join " + c.group + " cancelled"},
+                       {group_event(ev::kRequestCancelled, c.group, who.user),
+                        user_event(g.owner, ev::kRequestCancelled, c.group, who.user)},
+                       true};
+    }
+    if (!contains(g.members, who.user)) return refuse("not_member", "you are not a member of " + c.group);
+    erase(g.members, who.user);
+    std::vector<Event> events{group_event(ev::kMemberLeft, c.group, who.user)};
+    if (g.members.empty()) {
+        for (const auto& u : g.pending) events.push_back(user_event(u, ev::kGroupDeleted, c.group, u));
+        events.push_back(group_event(ev::kGroupDeleted, c.group, who.user));
+        state.groups.erase(it);
+        return Outcome{msg::Ok{"left " + c.group + "; it had no other member and is deleted"}, events, true};
+    }
+    if (g.owner == who.user) {
+        g.owner = g.members.front();
+        events.push_back(group_event(ev::kOwnerChanged, c.group, g.owner, who.user));
+        return Outcome{msg::Ok{"left " + c.group + "; " + g.owner + " is its owner now"}, events, true};
+    }
+    return Outcome{msg::Ok{"left " + c.group}, events, true};
+}
+
+// The owner's checks shared by accept and reject: group exists, caller owns
+// it, user named has a pending request.
+std::optional<Error> check_owner_decision(const State& state, const std::string& owner,
+                                          const std::string& group, const std::string& user) {
+    if (auto bad = check_name("user", user)) return error("bad_name", *bad);
+    auto it = state.groups.find(group);
+    if (it == state.groups.end()) return error("no_such_group", "no group " + group);
+    if (it->second.owner != owner) {
+        return error("not_owner", "only the owner of " + group + " (" + it->second.owner + ") can do that");
+    }
+    if (!contains(it->second.pending, user)) {
+        return error("no_such_request", user + " has no pending request to join " + group);
+    }
+    return std::nullopt;
+}
+
+Outcome apply_accept(State& state, const msg::AcceptRequest& c) {
+    auto who = authorize(state, c.token, c.group);
+    if (who.problem) return Outcome{*who.problem, {}, false};
+    if (auto bad = check_owner_decision(state, who.user, c.group, c.user)) return Outcome{*bad, {}, false};
+    Group& g = state.groups[c.group];
+    erase(g.pending, c.user);
+    g.members.push_back(c.user);
+    return Outcome{msg::Ok{c.user + " is now a member of " + c.group},
+                   {group_event(ev::kMemberJoined, c.group, c.user, who.user),
+                    user_event(c.user, ev::kRequestAccepted, c.group, c.user, who.user)},
+                   true};
+}
+
+Outcome apply_reject(State& state, const msg::RejectRequest& c) {
+    auto who = authorize(state, c.token, c.group);
+    if (who.problem) return Outcome{*who.problem, {}, false};
+    if (auto bad = check_owner_decision(state, who.user, c.group, c.user)) return Outcome{*bad, {}, false};
+    erase(state.groups[c.group].pending, c.user);
+    return Outcome{msg::Ok{"request of " + c.user + " to join " + c.group + " rejected"},
+                   {user_event(c.user, ev::kRequestRejected, c.group, c.user, who.user)},
+                   true};
+}
+
+}  // namespace
+
+const Session* find_session(const State& state, const std::string& token) {
+    auto it = state.sessions.find(token);
+    return it == state.sessions.end() ? nullptr : &it->second;
+}
+
+Outcome apply(State& state, const Command& command) {
+    return std::visit(
+        [&](const auto& c) -> Outcome {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, StoredCreateUser>) return apply_create_user(state, c);
+            if constexpr (std::is_same_v<T, StoredOpenSession>) return apply_open_session(state, c);
+            if constexpr (std::is_same_v<T, StoredCloseSession>) return apply_close_session(state, c.token, c.reason);
+            if constexpr (std::is_same_v<T, msg::Logout>) return apply_close_session(state, c.token, "logged out");
+            if constexpr (std::is_same_v<T, msg::CreateGroup>) return apply_create_group(state, c);
+            if constexpr (std::is_same_v<T, msg::JoinGroup>) return apply_join_group(state, c);
+            if constexpr (std::is_same_v<T, msg::LeaveGroup>) return apply_leave_group(state, c);
+            if constexpr (std::is_same_v<T, msg::AcceptRequest>) return apply_accept(state, c);
+            if constexpr (std::is_same_v<T, msg::RejectRequest>) return apply_reject(state, c);
+        },
+        command);
+}
+
+Reply list_groups(const State& state, const msg::ListGroups& request) {
+    auto user = session_user(state, request.token);
+    if (!user) return error("not_logged_in", user.error());
+    msg::GroupList out;
+    out.groups.reserve(state.groups.size());
+    for (const auto& [name, g] : state.groups) {
+        std::string status;
+        if (g.owner == *user) {
+            status = "owner";
+        } else if (contains(g.members, *user)) {
+            status = "member";
+        } else if (contains(g.pending, *user)) {
+            status = "pending";
+        }
+        out.groups.push_back(msg::GroupSummary{name, g.owner, static_cast<uint32_t>(g.members.size()), status});
+    }
+    return out;
+}
+
+Reply list_requests(const State& state, const msg::ListRequests& request) {
+    auto who = authorize(state, request.token, request.group);
+    if (who.problem) return *who.problem;
+    auto it = state.groups.find(request.group);
+    if (it == state.groups.end()) return error("no_such_group", "no group " + request.group);
+    if (it->second.owner != who.user) {
+        return error("not_owner", "only the owner of " + request.group + " (" + it->second.owner +
+                                      ") can list its join requests");
+    }
+    return msg::UserList{it->second.pending};
+}
+
+std::optional<msg::Error> check_create_user(const State& state, const msg::CreateUser& request) {
+    if (auto bad = check_name("user", request.user)) return error("bad_name", *bad);
+    if (auto bad = check_password(request.password)) return error("bad_password", *bad);
+    if (state.users.count(request.user)) return error("exists", "user " + request.user + " already exists");
+    return std::nullopt;
+}
+
+Result<User> check_login(const State& state, const msg::Login& request) {
+    if (auto bad = check_name("user", request.user)) return fail(*bad);
+    if (auto bad = check_password(request.password)) return fail(*bad);
+    auto it = state.users.find(request.user);
+    // Same words for a wrong user as for a wrong password: don't reveal which.
+    if (it == state.users.end()) return fail("wrong user name or password");
+    for (const auto& [token, s] : state.sessions) {
+        if (s.user == request.user && s.node_id != request.node_id) {
+            return fail("user " + request.user + " is already logged in on another node (" + s.endpoint +
+                        "); log out there first");
+        }
+    }
+    return it->second;
+}
+
+}  // namespace p2p::tracker

@@ -1,0 +1,37 @@
+#pragma once
+// The tracker's rules as a pure function: (state, command) -> (state',
+// reply, events). No sockets, no clock, no disk, no randomness, so that it is
+// unit-tested directly and a journal replay rebuilds exactly the live state.
+//
+// The rules (the assignment's, plus what a careful user expects):
+//  - A group's creator owns it. Only members see it as theirs; a non-member's
+//    join_group creates a pending request that only the owner can list,
+//    accept or reject.
+//  - When the owner leaves, the member who joined next becomes owner; the
+//    group is deleted when its last member leaves. Leaving while pending
+//    cancels the request.
+//  - One session per user: a login from another node is refused while the
+//    user's session lives; a login from the same node replaces it; a node
+//    holds at most one session.
+#include <optional>
+
+#include "tracker/core/commands.hpp"
+#include "tracker/core/state.hpp"
+
+namespace p2p::tracker {
+
+Outcome apply(State& state, const Command& command);
+
+Reply list_groups(const State& state, const msg::ListGroups& request);
+Reply list_requests(const State& state, const msg::ListRequests& request);
+
+// Checks made before the (slow) password hash is computed, so that a doomed
+// request costs nothing. The same checks run again in apply().
+std::optional<msg::Error> check_create_user(const State& state, const msg::CreateUser& request);
+// On success, the stored user whose hash the password must match.
+Result<User> check_login(const State& state, const msg::Login& request);
+
+// The user a token belongs to, or nullptr.
+const Session* find_session(const State& state, const std::string& token);
+
+}  // namespace p2p::tracker

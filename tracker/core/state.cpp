@@ -1,0 +1,37 @@
+#include "tracker/core/state.hpp"
+
+#include <stdexcept>
+
+namespace p2p::tracker {
+
+bool operator==(const User& a, const User& b) {
+    return a.salt == b.salt && a.hash == b.hash && a.iterations == b.iterations;
+}
+bool operator==(const Session& a, const Session& b) {
+    return a.user == b.user && a.node_id == b.node_id && a.endpoint == b.endpoint;
+}
+bool operator==(const Group& a, const Group& b) {
+    return a.owner == b.owner && a.members == b.members && a.pending == b.pending;
+}
+bool State::operator==(const State& o) const {
+    return users == o.users && sessions == o.sessions && groups == o.groups;
+}
+
+std::string encode_state(const State& state) {
+    msgpack::sbuffer buf;
+    msgpack::pack(buf, state);
+    return std::string(buf.data(), buf.size());
+}
+
+State decode_state(const std::string& bytes) {
+    try {
+        auto handle = msgpack::unpack(bytes.data(), bytes.size());
+        State state;
+        handle.get().convert(state);
+        return state;
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("snapshot state does not decode: ") + e.what());
+    }
+}
+
+}  // namespace p2p::tracker

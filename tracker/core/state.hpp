@@ -1,0 +1,51 @@
+#pragma once
+// The tracker's whole durable state. Plain data: the state machine
+// (machine.hpp) is the only code that changes it, and a snapshot is this
+// struct msgpack-encoded.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <msgpack.hpp>
+
+namespace p2p::tracker {
+
+struct User {
+    std::string salt;  // random, per user
+    std::string hash;  // PBKDF2-HMAC-SHA256(password, salt, iterations)
+    uint32_t iterations = 0;
+    MSGPACK_DEFINE_MAP(salt, hash, iterations);
+};
+
+struct Session {
+    std::string user;
+    std::string node_id;   // which node holds it: the same node may replace it at once
+    std::string endpoint;  // where that node serves pieces
+    MSGPACK_DEFINE_MAP(user, node_id, endpoint);
+};
+
+struct Group {
+    std::string owner;
+    std::vector<std::string> members;  // in join order, owner included: the next owner is members[1]
+    std::vector<std::string> pending;  // join requests, oldest first
+    MSGPACK_DEFINE_MAP(owner, members, pending);
+};
+
+struct State {
+    std::map<std::string, User> users;
+    std::map<std::string, Session> sessions;  // by token
+    std::map<std::string, Group> groups;
+    MSGPACK_DEFINE_MAP(users, sessions, groups);
+
+    bool operator==(const State&) const;
+};
+
+bool operator==(const User&, const User&);
+bool operator==(const Session&, const Session&);
+bool operator==(const Group&, const Group&);
+
+std::string encode_state(const State& state);
+State decode_state(const std::string& bytes);  // throws on corrupt bytes: snapshots are ours
+
+}  // namespace p2p::tracker

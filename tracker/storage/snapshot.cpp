@@ -1,0 +1,94 @@
+#include "tracker/storage/snapshot.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <system_error>
+#include <unistd.h>
+
+#include "tracker/storage/crc32c.hpp"
+#include "tracker/storage/file_io.hpp"
+
+namespace p2p::storage {
+namespace {
+
+constexpr char kMagic[8] = {'P', '2', 'P', 'S', 'N', 'A', 'P', '1'};
+constexpr size_t kHeaderSize = 8 + 8 + 8 + 4;
+
+[[noreturn]] void corrupt(const std::filesystem::path& path, const std::string& reason) {
+    throw std::runtime_error(
+        "snapshot " + path.string() + " is corrupt (" + reason +
+        "); refusing to start without it, because the journal it replaced was truncated. "
+        "Restore it from a backup, or move the state directory away to start empty.");
+}
+
+}  // namespace
+
+void write_snapshot(const std::filesystem::path& dir, uint64_t seq, std::string_view bytes) {
+    const auto tmp = dir / kSnapshotTmpFile;
+    const auto final_path = dir / kSnapshotFile;
+
+    std::string header(kMagic, sizeof kMagic);
+    io::put_u64(header, seq);
+    io::put_u64(header, bytes.size());
+    io::put_u32(header, crc32c(bytes.data(), bytes.size()));
+
+    try {
+        io::Fd fd = io::open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+        io::write_all(fd.get(), header.data(), header.size(), tmp);
+        io::write_all(fd.get(), bytes.data(), bytes.size(), tmp);
+        // The data must be on disk before the rename can be; otherwise a crash
+        // could leave snapshot.bin pointing at an empty or partial file.
+        if (::fsync(fd.get()) != 0) io::throw_errno("fsync", tmp);
+        if (::close(fd.release()) != 0) io::throw_errno("close", tmp);
+        if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
+            io::throw_errno("rename to " + final_path.string(), tmp);
+        }
+    } catch (...) {
+        ::unlink(tmp.c_str());  // best effort; recover() also removes leftovers
+        throw;
+    }
+    // Until the directory is synced the rename may not survive a power loss,
+    // and the caller is about to truncate the journal on the strength of it.
+    io::fsync_dir(dir);
+}
+
+std::optional<Snapshot> read_snapshot(const std::filesystem::path& dir) {
+    const auto path = dir / kSnapshotFile;
+    io::Fd fd;
+    try {
+        fd = io::open_file(path, O_RDONLY);
+    } catch (const std::system_error& e) {
+        if (e.code() == std::errc::no_such_file_or_directory) return std::nullopt;
+        throw;
+    }
+
+    const uint64_t size = io::file_size(fd.get(), path);
+    if (size < kHeaderSize) {
+        corrupt(path, "file is " + std::to_string(size) + " bytes, shorter than the " +
+                          std::to_string(kHeaderSize) + "-byte header");
+    }
+    char header[kHeaderSize];
+    if (io::read_full(fd.get(), header, kHeaderSize, path) != kHeaderSize) {
+        corrupt(path, "short read of header");
+    }
+    if (std::memcmp(header, kMagic, sizeof kMagic) != 0) corrupt(path, "bad magic");
+
+    Snapshot snap;
+    snap.seq = io::get_u64(header + 8);
+    const uint64_t len = io::get_u64(header + 16);
+    const uint32_t want_crc = io::get_u32(header + 24);
+    if (len != size - kHeaderSize) {
+        corrupt(path, "header says " + std::to_string(len) + " payload bytes, file holds " +
+                          std::to_string(size - kHeaderSize));
+    }
+    snap.bytes.resize(len);
+    if (io::read_full(fd.get(), snap.bytes.data(), len, path) != len) {
+        corrupt(path, "file shrank while being read");
+    }
+    if (crc32c(snap.bytes.data(), snap.bytes.size()) != want_crc) corrupt(path, "bad crc");
+    return snap;
+}
+
+}  // namespace p2p::storage
