@@ -22,11 +22,17 @@ void signal_failed(zmq::socket_t& pipe, const std::string& reason) {
 Actor::Actor(zmq::context_t& ctx, std::string name, Body body)
     : name_(std::move(name)), pipe_(ctx, zmq::socket_type::pair) {
     const std::string endpoint = "inproc://actor-" + std::to_string(next_pipe_id++) + "-" + name_;
+    // A pipe never drops or blocks on a burst: the actors on both ends are ours
+    // and bounded by what they are asked to do.
     pipe_.set(zmq::sockopt::linger, 0);
+    pipe_.set(zmq::sockopt::sndhwm, 0);
+    pipe_.set(zmq::sockopt::rcvhwm, 0);
     pipe_.bind(endpoint);
     thread_ = std::thread([&ctx, endpoint, body = std::move(body), name = name_] {
         zmq::socket_t child(ctx, zmq::socket_type::pair);
         child.set(zmq::sockopt::linger, 0);
+        child.set(zmq::sockopt::sndhwm, 0);
+        child.set(zmq::sockopt::rcvhwm, 0);
         child.connect(endpoint);
         try {
             body(child);

@@ -1,0 +1,100 @@
+// node: a user's program. A REPL for accounts, groups and files.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "actors/signals.hpp"
+#include "messages/tracker_info.hpp"
+#include "node/node_identity.hpp"
+#include "node/repl.hpp"
+#include "node/tracker_session.hpp"
+
+namespace {
+
+const char* kUsage = R"(usage: node IP:PORT TRACKER_INFO [--data DIR] [--request-timeout SECONDS]
+
+Starts a p2pshare node: a REPL on stdin/stdout for accounts, groups and files.
+
+IP:PORT       where this node serves pieces to other members.
+TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] ('#' comments).
+--data DIR    the node's own state: its id, keys, shares, downloads
+              (default ~/.p2pshare/node-IP-PORT).
+--request-timeout SECONDS
+              how long to wait for the tracker before saying so (default 5).
+
+Every result prints as lines; every failure as one line starting "error: ";
+events (a join request for your group, ...) as lines starting "notice: ".
+Type help at the prompt for the commands.
+)";
+
+int usage_error(const std::string& why) {
+    std::cerr << "error: " << why << "\n" << kUsage;
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> positional;
+    std::string data_dir;
+    double timeout_s = 5;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+        if (arg == "--data" || arg == "--request-timeout") {
+            if (i + 1 >= argc) return usage_error(arg + " needs a value");
+            const std::string value = argv[++i];
+            if (arg == "--data") {
+                data_dir = value;
+                continue;
+            }
+            try {
+                std::size_t used = 0;
+                timeout_s = std::stod(value, &used);
+                if (used != value.size() || timeout_s <= 0) throw std::invalid_argument(value);
+            } catch (...) {
+                return usage_error("--request-timeout wants a positive number of seconds");
+            }
+        } else if (arg.rfind("--", 0) == 0) {
+            return usage_error("unknown option " + arg);
+        } else {
+            positional.push_back(arg);
+        }
+    }
+    if (positional.size() != 2) return usage_error("want IP:PORT and TRACKER_INFO");
+    auto self = p2p::parse_host_port(positional[0]);
+    if (!self) return usage_error(self.error());
+    auto trackers = p2p::load_tracker_info(positional[1]);
+    if (!trackers) {
+        std::cerr << "error: " << trackers.error() << "\n";
+        return 2;
+    }
+    const std::string endpoint = self->first + ":" + std::to_string(self->second);
+    if (data_dir.empty()) {
+        const char* home = std::getenv("HOME");
+        data_dir = std::string(home ? home : ".") + "/.p2pshare/node-" + self->first + "-" +
+                   std::to_string(self->second);
+    }
+
+    try {
+        const int stop_fd = p2p::actors::stop_signal_fd();
+        auto identity = p2p::node::load_identity(data_dir, endpoint);
+        zmq::context_t ctx;
+        p2p::node::SessionConfig session_config;
+        session_config.trackers = *trackers;
+        session_config.node_id = identity.node_id;
+        session_config.request_timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
+        p2p::node::TrackerSession session(ctx, session_config);
+        std::cerr << "node: ready on " << endpoint << " (tracker " << (*trackers)[0].label() << ", data " << data_dir
+                  << ")" << std::endl;
+        p2p::node::Repl repl(session, identity, ::isatty(STDIN_FILENO) == 1);
+        return repl.run(stop_fd);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}

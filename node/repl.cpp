@@ -1,0 +1,199 @@
+#include "node/repl.hpp"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "messages/names.hpp"
+#include "messages/tracker_protocol.hpp"
+#include "node/tracker_text.hpp"
+
+namespace p2p::node {
+
+namespace {
+uint64_t read_u64(const zmq::message_t& frame) {
+    uint64_t v = 0;
+    if (frame.size() == sizeof v) std::memcpy(&v, frame.data(), sizeof v);
+    return v;
+}
+
+bool is_file_command(const std::string& name) {
+    return name == "list_files" || name == "upload_file" || name == "download_file" || name == "show_downloads" ||
+           name == "stop_share";
+}
+}  // namespace
+
+Repl::Repl(TrackerSession& session, NodeIdentity identity, bool interactive)
+    : session_(session), identity_(std::move(identity)), interactive_(interactive) {}
+
+void Repl::print(const std::string& line) { std::cout << line << '\n' << std::flush; }
+
+void Repl::prompt() {
+    if (interactive_ && !busy_ && lines_.empty() && !quitting_) std::cout << "> " << std::flush;
+}
+
+int Repl::run(int stop_fd) {
+    actors::Loop loop;
+    loop_ = &loop;
+    loop.on_fd(STDIN_FILENO, [this] { read_stdin(); });
+    loop.on_fd(stop_fd, [this] { begin_quit(); });
+    loop.on(session_.pipe(), [this] { handle_session(); });
+    prompt();
+    loop.run();
+    loop_ = nullptr;
+    return 0;
+}
+
+void Repl::read_stdin() {
+    char buf[65536];
+    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n <= 0) {
+        loop_->remove_fd(STDIN_FILENO);
+        input_closed_ = true;
+        if (!busy_) next_line();
+        return;
+    }
+    partial_.append(buf, static_cast<std::size_t>(n));
+    std::size_t nl;
+    while ((nl = partial_.find('\n')) != std::string::npos) {
+        lines_.push_back(partial_.substr(0, nl));
+        partial_.erase(0, nl + 1);
+    }
+    if (!busy_) next_line();
+}
+
+// Runs queued lines until one needs the tracker (then its reply continues).
+void Repl::next_line() {
+    while (!busy_ && !quitting_) {
+        if (lines_.empty()) {
+            if (input_closed_) {
+                if (!partial_.empty()) {
+                    lines_.push_back(std::move(partial_));
+                    partial_.clear();
+                    continue;
+                }
+                begin_quit();
+            }
+            break;
+        }
+        const std::string line = std::move(lines_.front());
+        lines_.pop_front();
+        auto parsed = parse_command(line);
+        if (!parsed) {
+            print("error: " + parsed.error());
+        } else if (!parsed->name.empty()) {
+            execute(*parsed);
+        }
+    }
+    prompt();
+}
+
+template <class T>
+void Repl::ask(const std::string& command, const T& request) {
+    busy_ = true;
+    busy_command_ = command;
+    session_.request(next_tag_++, request);
+}
+
+void Repl::execute(const ParsedCommand& cmd) {
+    const auto& a = cmd.args;
+    const std::string& name = cmd.name;
+    if (name == "help") {
+        std::cout << help_text() << std::flush;
+        return;
+    }
+    if (name == "quit") {
+        begin_quit();
+        return;
+    }
+    if (name == "create_user" || name == "login") {
+        if (auto bad = check_name("user", a[0])) return print("error: " + *bad);
+        if (auto bad = check_password(a[1])) return print("error: " + *bad);
+        if (name == "create_user") return ask(name, msg::CreateUser{a[0], a[1]});
+        if (!user_.empty()) {
+            return print("error: already logged in as " + user_ + " on this node; logout first");
+        }
+        return ask(name, msg::Login{a[0], a[1], identity_.node_id, identity_.endpoint});
+    }
+    if (user_.empty() && name != "logout") {
+        return print("error: not logged in: use login USER PASSWORD first");
+    }
+    if (is_file_command(name)) {
+        return print("error: " + name + " is not available in this version: file sharing comes with the data plane");
+    }
+    if (name == "logout") {
+        if (user_.empty()) return print("error: not logged in");
+        return ask(name, msg::Logout{});
+    }
+    if (name == "list_groups") return ask(name, msg::ListGroups{});
+    if (auto bad = check_name("group", a[0])) return print("error: " + *bad);
+    if (name == "create_group") return ask(name, msg::CreateGroup{{}, a[0]});
+    if (name == "join_group") return ask(name, msg::JoinGroup{{}, a[0]});
+    if (name == "leave_group") return ask(name, msg::LeaveGroup{{}, a[0]});
+    if (name == "list_requests") return ask(name, msg::ListRequests{{}, a[0]});
+    if (auto bad = check_name("user", a[1])) return print("error: " + *bad);
+    if (name == "accept_request") return ask(name, msg::AcceptRequest{{}, a[0], a[1]});
+    if (name == "reject_request") return ask(name, msg::RejectRequest{{}, a[0], a[1]});
+    print("error: '" + name + "' is not handled");
+}
+
+void Repl::handle_session() {
+    zmq::multipart_t m;
+    while (m.recv(session_.pipe(), static_cast<int>(zmq::recv_flags::dontwait))) {
+        const auto verb = m.size() > 0 ? m[0].to_string() : std::string();
+        if (verb == "REP" && m.size() == 3) {
+            on_reply(read_u64(m[1]), m[2].to_string());
+        } else if (verb == "EVENT" && m.size() == 3) {
+            auto env = decode_envelope(m[2].data(), m[2].size());
+            if (!env) continue;
+            auto event = env->as<msg::TrackerEvent>();
+            if (!event) continue;
+            if (auto line = notice_line(*event, m[1].to_string(), user_)) print(*line);
+        } else if (verb == "LOST" && m.size() == 2) {
+            print("notice: logged out by the tracker: " + m[1].to_string());
+            user_.clear();
+        }
+        m.clear();
+    }
+}
+
+void Repl::on_reply(uint64_t, const std::string& bytes) {
+    auto env = decode_envelope(bytes);
+    const std::string command = busy_command_;
+    if (!env) {
+        print("error: unreadable reply from the tracker: " + env.error());
+    } else {
+        if (env->kind() == Kind::LoginOk) user_ = env->as<msg::LoginOk>()->user;
+        if (command == "logout" && env->kind() == Kind::Ok) user_.clear();
+        if (!quitting_) {
+            for (const auto& line : reply_lines(*env)) print(line);
+        }
+    }
+    busy_ = false;
+    if (quitting_) {
+        if (user_.empty() || command == "logout") {
+            loop_->stop();
+        } else {
+            quitting_ = false;
+            begin_quit();
+        }
+        return;
+    }
+    next_line();
+}
+
+// Logs out first so that the user may log in elsewhere at once.
+void Repl::begin_quit() {
+    if (quitting_) return;
+    quitting_ = true;
+    if (user_.empty() || busy_) {
+        if (!busy_) loop_->stop();
+        return;
+    }
+    busy_ = true;
+    busy_command_ = "logout";
+    session_.request(next_tag_++, msg::Logout{});
+}
+
+}  // namespace p2p::node

@@ -1,0 +1,281 @@
+#include "node/tracker_session.hpp"
+
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "actors/loop.hpp"
+#include "messages/limits.hpp"
+#include "messages/tracker_events.hpp"
+#include "messages/tracker_protocol.hpp"
+
+namespace p2p::node {
+
+namespace {
+
+using actors::Clock;
+
+uint64_t read_u64(const zmq::message_t& frame) {
+    uint64_t v = 0;
+    if (frame.size() == sizeof v) std::memcpy(&v, frame.data(), sizeof v);
+    return v;
+}
+
+// Re-packs an envelope with our request id and, where the body has a token
+// field, the session's token: callers never handle the token themselves.
+std::string rewrite(const Envelope& env, uint64_t request_id, const std::string& token) {
+    msgpack::sbuffer buf;
+    msgpack::packer<msgpack::sbuffer> pk(buf);
+    pk.pack_array(3);
+    pk.pack(static_cast<uint16_t>(env.kind()));
+    pk.pack(request_id);
+    const auto& map = env.body().via.map;
+    pk.pack_map(map.size);
+    for (uint32_t i = 0; i < map.size; ++i) {
+        pk.pack(map.ptr[i].key);
+        const bool is_token = map.ptr[i].key.type == msgpack::type::STR && map.ptr[i].key.as<std::string>() == "token";
+        if (is_token) {
+            pk.pack(token);
+        } else {
+            pk.pack(map.ptr[i].val);
+        }
+    }
+    return std::string(buf.data(), buf.size());
+}
+
+std::string error_reply(uint64_t request_id, std::string code, std::string text) {
+    return encode(request_id, msg::Error{std::move(code), std::move(text)});
+}
+
+class SessionActor {
+public:
+    SessionActor(zmq::context_t& ctx, SessionConfig config, zmq::socket_t& pipe)
+        : ctx_(ctx), config_(std::move(config)), pipe_(pipe) {}
+
+    void run() {
+        open_sockets();
+        loop_.on_pipe(pipe_, [this](zmq::multipart_t& m) { handle_pipe(m); });
+        loop_.every(std::chrono::milliseconds(100), [this] { check_deadlines(); });
+        loop_.every(config_.heartbeat_interval, [this] { heartbeat(); });
+        actors::signal_ready(pipe_);
+        loop_.run();
+    }
+
+private:
+    struct Pending {
+        uint64_t tag = 0;
+        Kind kind = Kind::Ok;
+        std::string envelope;
+        std::string group;  // for CreateGroup / LeaveGroup: the topic to follow
+        Clock::time_point deadline;
+        bool internal = false;  // Hello and heartbeats: no caller waits
+        bool resent = false;
+    };
+
+    const TrackerAddress& tracker() const { return config_.trackers[0]; }
+
+    void open_sockets() {
+        dealer_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+        dealer_->set(zmq::sockopt::linger, 0);
+        dealer_->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
+        dealer_->connect(tracker().rpc_endpoint());
+        loop_.on(*dealer_, [this] { handle_dealer(); });
+        if (!sub_) {
+            sub_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::sub);
+            sub_->set(zmq::sockopt::linger, 0);
+            sub_->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
+            sub_->connect(tracker().pub_endpoint());
+            loop_.on(*sub_, [this] { handle_sub(); });
+        }
+        send_internal(msg::Hello{msg::kProtocolVersion, config_.node_id});
+    }
+
+    // Lazy Pirate: a request past its deadline poisons the socket (the reply
+    // or the request itself may still be in flight), so start afresh.
+    void reset_dealer() {
+        loop_.remove(*dealer_);
+        dealer_.reset();
+        open_sockets();
+    }
+
+    template <class T>
+    void send_internal(const T& message) {
+        const uint64_t rid = next_rid_++;
+        Pending p;
+        p.kind = T::kind;
+        p.envelope = encode(rid, message);
+        p.deadline = Clock::now() + config_.request_timeout;
+        p.internal = true;
+        dealer_->send(zmq::buffer(p.envelope), zmq::send_flags::dontwait);
+        pending_.emplace(rid, std::move(p));
+    }
+
+    void handle_pipe(zmq::multipart_t& m) {
+        if (m.size() != 3 || m[0].to_string_view() != "REQ") return;
+        const uint64_t tag = read_u64(m[1]);
+        auto env = decode_envelope(m[2].data(), m[2].size());
+        if (!env) {
+            to_parent("REP", tag, error_reply(0, "internal", env.error()));
+            return;
+        }
+        const uint64_t rid = next_rid_++;
+        Pending p;
+        p.tag = tag;
+        p.kind = env->kind();
+        p.envelope = rewrite(*env, rid, token_);
+        p.deadline = Clock::now() + config_.request_timeout;
+        if (p.kind == Kind::CreateGroup) p.group = env->as<msg::CreateGroup>()->group;
+        if (p.kind == Kind::LeaveGroup) p.group = env->as<msg::LeaveGroup>()->group;
+        dealer_->send(zmq::buffer(p.envelope), zmq::send_flags::dontwait);
+        pending_.emplace(rid, std::move(p));
+    }
+
+    void handle_dealer() {
+        zmq::message_t frame;
+        while (dealer_ && dealer_->recv(frame, zmq::recv_flags::dontwait)) {
+            auto env = decode_envelope(frame.data(), frame.size());
+            if (!env) continue;  // a tracker that sends garbage gets no say
+            auto it = pending_.find(env->request_id());
+            if (it == pending_.end()) continue;  // late reply to a request we gave up on
+            if (env->kind() == Kind::Error && !it->second.resent &&
+                env->as<msg::Error>()->code == "hello_required") {
+                // The tracker restarted and forgot this connection.
+                it->second.resent = true;
+                send_internal(msg::Hello{msg::kProtocolVersion, config_.node_id});
+                dealer_->send(zmq::buffer(it->second.envelope), zmq::send_flags::dontwait);
+                continue;
+            }
+            Pending p = std::move(it->second);
+            pending_.erase(it);
+            follow_session(p, *env);
+            if (!p.internal) to_parent("REP", p.tag, frame.to_string());
+        }
+    }
+
+    // Keeps token and subscriptions in step with what the tracker said yes to.
+    void follow_session(const Pending& p, const Envelope& reply) {
+        if (reply.kind() == Kind::LoginOk) {
+            auto ok = reply.as<msg::LoginOk>();
+            if (!ok) return;
+            unsubscribe_all();
+            token_ = ok->token;
+            user_ = ok->user;
+            subscribe(msg::user_topic(user_));
+            for (const auto& g : ok->groups) subscribe(msg::group_topic(g));
+        } else if (reply.kind() == Kind::Ok) {
+            if (p.kind == Kind::Logout) end_session();
+            if (p.kind == Kind::CreateGroup) subscribe(msg::group_topic(p.group));
+            if (p.kind == Kind::LeaveGroup) unsubscribe(msg::group_topic(p.group));
+        } else if (reply.kind() == Kind::Error && p.kind == Kind::Heartbeat) {
+            auto err = reply.as<msg::Error>();
+            if (err && err->code == "no_session" && !token_.empty()) {
+                end_session();
+                zmq::multipart_t out;
+                out.addstr("LOST");
+                out.addstr(err->text);
+                out.send(pipe_);
+            }
+        }
+    }
+
+    void end_session() {
+        token_.clear();
+        user_.clear();
+        unsubscribe_all();
+    }
+
+    void subscribe(const std::string& topic) {
+        if (topics_.insert(topic).second) sub_->set(zmq::sockopt::subscribe, topic);
+    }
+    void unsubscribe(const std::string& topic) {
+        if (topics_.erase(topic)) sub_->set(zmq::sockopt::unsubscribe, topic);
+    }
+    void unsubscribe_all() {
+        for (const auto& t : topics_) sub_->set(zmq::sockopt::unsubscribe, t);
+        topics_.clear();
+    }
+
+    void handle_sub() {
+        zmq::multipart_t m;
+        while (m.recv(*sub_, static_cast<int>(zmq::recv_flags::dontwait))) {
+            if (m.size() != 2) continue;
+            const std::string topic = m[0].to_string();
+            // ZeroMQ matches prefixes: "group.g1" also delivers "group.g10".
+            if (!topics_.count(topic)) continue;
+            auto env = decode_envelope(m[1].data(), m[1].size());
+            if (!env) continue;
+            auto event = env->as<msg::TrackerEvent>();
+            if (!event) continue;
+            if (event->type == msg::event::kRequestAccepted) subscribe(msg::group_topic(event->group));
+            if (event->type == msg::event::kGroupDeleted) unsubscribe(msg::group_topic(event->group));
+            zmq::multipart_t out;
+            out.addstr("EVENT");
+            out.addstr(topic);
+            out.addstr(m[1].to_string());
+            out.send(pipe_);
+            m.clear();
+        }
+    }
+
+    void heartbeat() {
+        if (token_.empty()) return;
+        for (const auto& [rid, p] : pending_) {
+            if (p.kind == Kind::Heartbeat) return;  // the last one is still out
+        }
+        send_internal(msg::Heartbeat{token_});
+    }
+
+    void check_deadlines() {
+        const auto now = Clock::now();
+        bool expired = false;
+        for (const auto& [rid, p] : pending_) expired |= p.deadline <= now;
+        if (!expired) return;
+        // Every request on the poisoned socket fails together.
+        const auto ms = config_.request_timeout.count();
+        const std::string why = "tracker " + tracker().label() + " did not answer within " + std::to_string(ms / 1000) +
+                                (ms % 1000 ? "." + std::to_string(ms % 1000 / 100) : "") + " s (is it running?)";
+        for (auto& [rid, p] : pending_) {
+            if (!p.internal) to_parent("REP", p.tag, error_reply(rid, "unreachable", why));
+        }
+        pending_.clear();
+        reset_dealer();
+    }
+
+    void to_parent(const char* verb, uint64_t tag, const std::string& body) {
+        zmq::multipart_t out;
+        out.addstr(verb);
+        out.addtyp(tag);
+        out.addstr(body);
+        out.send(pipe_);
+    }
+
+    zmq::context_t& ctx_;
+    SessionConfig config_;
+    zmq::socket_t& pipe_;
+    actors::Loop loop_;
+    std::unique_ptr<zmq::socket_t> dealer_;
+    std::unique_ptr<zmq::socket_t> sub_;
+    std::map<uint64_t, Pending> pending_;
+    uint64_t next_rid_ = 1;
+    std::string token_;
+    std::string user_;
+    std::set<std::string> topics_;
+};
+
+}  // namespace
+
+TrackerSession::TrackerSession(zmq::context_t& ctx, SessionConfig config)
+    : actor_(std::make_unique<actors::Actor>(ctx, "tracker-session", [&ctx, config](zmq::socket_t& pipe) {
+          SessionActor session(ctx, config, pipe);
+          session.run();
+      })) {}
+
+void TrackerSession::send_request(uint64_t tag, std::string envelope) {
+    zmq::multipart_t m;
+    m.addstr("REQ");
+    m.addtyp(tag);
+    m.addstr(std::move(envelope));
+    m.send(actor_->pipe());
+}
+
+}  // namespace p2p::node

@@ -1,0 +1,60 @@
+#pragma once
+// The node's link to the tracker: a DEALER for requests and a SUB for
+// events, owned by one actor (the ZeroMQ guide's Lazy Pirate client).
+//
+//  - Every request gets a deadline; one that passes answers the caller with
+//    Error{unreachable} and the DEALER is closed and opened again, so that a
+//    request the user was told failed can never be delivered late.
+//  - Hello with the protocol version opens every connection; a tracker that
+//    restarted and forgot us answers hello_required, and the request is sent
+//    again after a new Hello.
+//  - The session owns the login: it fills the token into requests, sends
+//    heartbeats, and subscribes to the events of the user and their groups.
+//
+// Facade (parent side): TrackerSession::request() and the pipe messages:
+//   in:  "REQ" [tag (u64)] [envelope]     a request; any "token" field is set here
+//   out: "REP" [tag (u64)] [envelope]     its reply (or Error)
+//        "EVENT" [topic] [envelope]       a tracker event for this user
+//        "LOST" [reason]                  the session ended without a logout
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "actors/actor.hpp"
+#include "messages/tracker_info.hpp"
+
+namespace p2p::node {
+
+struct SessionConfig {
+    std::vector<TrackerAddress> trackers;
+    std::string node_id;
+    std::chrono::milliseconds request_timeout{5000};
+    std::chrono::milliseconds heartbeat_interval{1000};
+};
+
+class TrackerSession {
+public:
+    TrackerSession(zmq::context_t& ctx, SessionConfig config);
+
+    template <class T>
+    void request(uint64_t tag, const T& message);
+    zmq::socket_t& pipe() { return actor_->pipe(); }
+
+private:
+    void send_request(uint64_t tag, std::string envelope);
+    std::unique_ptr<actors::Actor> actor_;
+};
+
+}  // namespace p2p::node
+
+#include "messages/envelope.hpp"
+
+template <class T>
+void p2p::node::TrackerSession::request(uint64_t tag, const T& message) {
+    send_request(tag, encode(0, message));
+}

@@ -1,0 +1,109 @@
+#include "tracker/journal_actor.hpp"
+
+#include <cstring>
+#include <zmq_addon.hpp>
+
+#include "actors/loop.hpp"
+#include "tracker/storage/journal.hpp"
+#include "tracker/storage/snapshot.hpp"
+
+namespace p2p::tracker {
+
+namespace {
+
+uint64_t read_u64(const zmq::message_t& frame) {
+    uint64_t v = 0;
+    if (frame.size() == sizeof v) std::memcpy(&v, frame.data(), sizeof v);
+    return v;
+}
+
+void journal_body(zmq::socket_t& pipe, const std::filesystem::path& dir) {
+    auto writer = storage::JournalWriter::open(dir / storage::kJournalFile);
+    uint64_t last_seq = 0;
+    uint64_t syncs = 0;
+    actors::Loop loop;
+    auto report_failure = [&](const std::exception& e) {
+        zmq::multipart_t out;
+        out.addstr("F");
+        out.addstr(e.what());
+        out.send(pipe);
+        loop.stop();
+    };
+    loop.on(pipe, [&] {
+        zmq::multipart_t msg;
+        bool wrote = false;
+        try {
+            while (msg.recv(pipe, static_cast<int>(zmq::recv_flags::dontwait))) {
+                const auto verb = msg.size() > 0 ? msg[0].to_string_view() : std::string_view{};
+                if (verb == actors::kTerm) {
+                    if (writer.buffered() > 0) writer.sync();
+                    loop.stop();
+                    return;
+                }
+                if (msg.size() != 3) continue;
+                const uint64_t seq = read_u64(msg[1]);
+                if (verb == "A") {
+                    writer.append(seq, msg[2].to_string_view());
+                    last_seq = seq;
+                    wrote = true;
+                } else if (verb == "S") {
+                    // Every record up to seq must be durable before the journal
+                    // that holds them is emptied.
+                    if (writer.buffered() > 0) writer.sync();
+                    storage::write_snapshot(dir, seq, msg[2].to_string_view());
+                    writer.truncate_all();
+                }
+                msg.clear();
+            }
+            if (wrote) {
+                writer.sync();
+                ++syncs;
+                zmq::multipart_t out;
+                out.addstr("D");
+                out.addtyp(last_seq);
+                out.addtyp(syncs);
+                out.send(pipe);
+            }
+        } catch (const std::exception& e) {
+            report_failure(e);
+        }
+    });
+    actors::signal_ready(pipe);
+    loop.run();
+}
+
+}  // namespace
+
+JournalActor::JournalActor(zmq::context_t& ctx, std::filesystem::path dir)
+    : actor_(ctx, "journal", [dir](zmq::socket_t& pipe) { journal_body(pipe, dir); }) {}
+
+void JournalActor::append(uint64_t seq, const std::string& payload) {
+    zmq::multipart_t msg;
+    msg.addstr("A");
+    msg.addtyp(seq);
+    msg.addstr(payload);
+    msg.send(actor_.pipe());
+}
+
+void JournalActor::snapshot(uint64_t seq, const std::string& state_bytes) {
+    zmq::multipart_t msg;
+    msg.addstr("S");
+    msg.addtyp(seq);
+    msg.addstr(state_bytes);
+    msg.send(actor_.pipe());
+}
+
+bool JournalActor::receive(Report& out) {
+    zmq::multipart_t msg;
+    if (!msg.recv(actor_.pipe(), static_cast<int>(zmq::recv_flags::dontwait))) return false;
+    if (msg.size() >= 2 && msg[0].to_string_view() == "F") {
+        out.failed = true;
+        out.reason = msg[1].to_string();
+    } else if (msg.size() == 3 && msg[0].to_string_view() == "D") {
+        out.durable_seq = read_u64(msg[1]);
+        out.syncs = read_u64(msg[2]);
+    }
+    return true;
+}
+
+}  // namespace p2p::tracker

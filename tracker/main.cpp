@@ -1,0 +1,172 @@
+// tracker: keeps accounts, groups and their catalogues; never holds file bytes.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <zmq_addon.hpp>
+
+#include "actors/loop.hpp"
+#include "actors/signals.hpp"
+#include "tracker/tracker_server.hpp"
+
+namespace {
+
+const char* kUsage = R"(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS]
+
+Runs tracker number N (1-based) of the trackers listed in TRACKER_INFO.
+
+TRACKER_INFO  one tracker per line: IP:PORT [pub=PORT] [key=value ...]; '#' starts
+              a comment. Requests arrive on PORT, events are published on the pub
+              port (PORT+1 unless given).
+N             which line of TRACKER_INFO is this tracker.
+--data DIR    where the journal and snapshots live
+              (default ~/.p2pshare/tracker-N). Every acknowledged change is on
+              disk there before the node hears "ok".
+--session-timeout SECONDS
+              a node silent this long loses its session (default 5).
+
+Console commands (stdin): status, help, quit. SIGINT/SIGTERM stop it cleanly.
+)";
+
+int usage_error(const std::string& why) {
+    std::cerr << "error: " << why << "\n" << kUsage;
+    return 2;
+}
+
+struct Options {
+    std::string info_path;
+    uint32_t index = 0;
+    std::string data_dir;
+    double session_timeout_s = 5;
+};
+
+bool parse_number(const std::string& text, double& out) {
+    try {
+        std::size_t used = 0;
+        out = std::stod(text, &used);
+        return used == text.size() && out > 0;
+    } catch (...) {
+        return false;
+    }
+}
+
+std::string home_dir() {
+    const char* home = std::getenv("HOME");
+    return home ? home : ".";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opt;
+    std::vector<std::string> positional;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+        if (arg == "--data" || arg == "--session-timeout") {
+            if (i + 1 >= argc) return usage_error(arg + " needs a value");
+            const std::string value = argv[++i];
+            if (arg == "--data") {
+                opt.data_dir = value;
+            } else if (!parse_number(value, opt.session_timeout_s)) {
+                return usage_error("--session-timeout wants a positive number of seconds");
+            }
+        } else if (arg.rfind("--", 0) == 0) {
+            return usage_error("unknown option " + arg);
+        } else {
+            positional.push_back(arg);
+        }
+    }
+    if (positional.size() != 2) return usage_error("want TRACKER_INFO and N");
+    opt.info_path = positional[0];
+    try {
+        std::size_t used = 0;
+        const long n = std::stol(positional[1], &used);
+        if (used != positional[1].size() || n < 1) throw std::invalid_argument("n");
+        opt.index = static_cast<uint32_t>(n);
+    } catch (...) {
+        return usage_error("N must be a tracker number (1, 2, ...), got '" + positional[1] + "'");
+    }
+
+    auto trackers = p2p::load_tracker_info(opt.info_path);
+    if (!trackers) {
+        std::cerr << "error: " << trackers.error() << "\n";
+        return 2;
+    }
+    if (opt.index > trackers->size()) {
+        std::cerr << "error: " << opt.info_path << " lists " << trackers->size() << " tracker(s); there is no tracker "
+                  << opt.index << "\n";
+        return 2;
+    }
+    p2p::tracker::TrackerConfig config;
+    config.index = opt.index;
+    config.address = (*trackers)[opt.index - 1];
+    config.data_dir = opt.data_dir.empty() ? home_dir() + "/.p2pshare/tracker-" + std::to_string(opt.index)
+                                           : opt.data_dir;
+    config.session_timeout = std::chrono::milliseconds(static_cast<long>(opt.session_timeout_s * 1000));
+
+    const int stop_fd = p2p::actors::stop_signal_fd();
+    zmq::context_t ctx;
+    std::unique_ptr<p2p::actors::Actor> server;
+    try {
+        server = p2p::tracker::start_tracker(ctx, config);
+    } catch (const std::exception& e) {
+        std::cerr << "error: tracker " << opt.index << " could not start: " << e.what() << "\n";
+        return 1;
+    }
+    std::cerr << "tracker " << opt.index << ": ready on " << config.address.rpc_endpoint() << " (events on "
+              << config.address.pub_endpoint() << "), data " << config.data_dir.string() << std::endl;
+
+    int exit_code = 0;
+    p2p::actors::Loop loop;
+    std::string pending;
+    loop.on_fd(stop_fd, [&] { loop.stop(); });
+    loop.on(server->pipe(), [&] {
+        zmq::multipart_t msg;
+        while (msg.recv(server->pipe(), static_cast<int>(zmq::recv_flags::dontwait))) {
+            if (msg.size() == 2 && msg[0].to_string_view() == "STATUS") {
+                std::cout << msg[1].to_string() << std::endl;
+            } else if (msg.size() >= 2) {  // FAILED or an actor error
+                std::cerr << "error: " << msg[1].to_string() << std::endl;
+                exit_code = 1;
+                loop.stop();
+                return;
+            }
+        }
+    });
+    loop.on_fd(STDIN_FILENO, [&] {
+        char buf[4096];
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n <= 0) {
+            // No console (stdin closed or /dev/null): keep serving until a signal.
+            loop.remove_fd(STDIN_FILENO);
+            return;
+        }
+        pending.append(buf, static_cast<std::size_t>(n));
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+            std::string line = pending.substr(0, nl);
+            pending.erase(0, nl + 1);
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+            if (line == "quit" || line == "exit") {
+                loop.stop();
+                return;
+            }
+            if (line == "status") {
+                server->pipe().send(zmq::str_buffer("STATUS"), zmq::send_flags::none);
+            } else if (line == "help") {
+                std::cout << "commands: status, help, quit" << std::endl;
+            } else if (!line.empty()) {
+                std::cout << "error: unknown command '" << line << "' (commands: status, help, quit)" << std::endl;
+            }
+        }
+    });
+    loop.run();
+    server.reset();
+    std::cerr << "tracker " << opt.index << ": stopped" << std::endl;
+    return exit_code;
+}
