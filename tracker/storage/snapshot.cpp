@@ -32,7 +32,9 @@ void write_snapshot(const std::filesystem::path& dir, uint64_t seq, std::string_
     std::string header(kMagic, sizeof kMagic);
     io::put_u64(header, seq);
     io::put_u64(header, bytes.size());
-    io::put_u32(header, crc32c(bytes.data(), bytes.size()));
+    // The crc covers the seq and length too: a flipped seq bit would otherwise
+    // make recovery skip or replay the wrong journal records.
+    io::put_u32(header, crc32c(bytes.data(), bytes.size(), crc32c(header.data() + 8, 16)));
 
     try {
         io::Fd fd = io::open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC);
@@ -87,7 +89,7 @@ std::optional<Snapshot> read_snapshot(const std::filesystem::path& dir) {
     if (io::read_full(fd.get(), snap.bytes.data(), len, path) != len) {
         corrupt(path, "file shrank while being read");
     }
-    if (crc32c(snap.bytes.data(), snap.bytes.size()) != want_crc) corrupt(path, "bad crc");
+    if (crc32c(snap.bytes.data(), snap.bytes.size(), crc32c(header + 8, 16)) != want_crc) corrupt(path, "bad crc");
     return snap;
 }
 
