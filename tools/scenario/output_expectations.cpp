@@ -1,5 +1,6 @@
 #include "output_expectations.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 
@@ -13,6 +14,25 @@ StepOutcome interrupted() {
   return StepOutcome::fail(std::string("interrupted by signal ") + ::strsignal(stop_request_signal()));
 }
 
+// Walks the unconsumed lines once each, even while new ones arrive and old
+// ones are dropped under it.
+class LineCursor {
+ public:
+  explicit LineCursor(const ProcessOutput& output) : output_(output), next_(output.first_unconsumed_number()) {}
+
+  bool has_line() {
+    next_ = std::max(next_, output_.first_unconsumed_number());
+    return next_ - output_.first_unconsumed_number() < output_.unconsumed().size();
+  }
+  const std::string& line() const { return output_.unconsumed()[next_ - output_.first_unconsumed_number()]; }
+  std::uint64_t line_number() const { return next_; }
+  void advance() { ++next_; }
+
+ private:
+  const ProcessOutput& output_;
+  std::uint64_t next_;
+};
+
 StepOutcome exited(const SupervisedProcess& process, const std::string& while_doing) {
   return StepOutcome::fail("process " + process.spec.name + " " + process.child.exit_description() + " " + while_doing,
                            process.spec.name);
@@ -25,14 +45,13 @@ Clock::time_point deadline_after(double seconds) {
 }
 
 StepOutcome wait_for_line(ProcessTable& table, SupervisedProcess& process, const LineTest& test,
-                          double seconds, const std::string& awaited) {
+                          double seconds, const std::string& awaited, OnMatch on_match) {
   const auto deadline = deadline_after(seconds);
-  std::size_t already_tested = 0;  // lines known not to match, at the front of the queue
+  LineCursor cursor(process.output);
   for (;;) {
-    auto& lines = process.output.unconsumed();
-    for (; already_tested < lines.size(); ++already_tested) {
-      if (!test(lines[already_tested])) continue;
-      lines.erase(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(already_tested) + 1);
+    for (; cursor.has_line(); cursor.advance()) {
+      if (!test(cursor.line())) continue;
+      if (on_match == OnMatch::consume_through_match) process.output.consume_through(cursor.line_number());
       return StepOutcome::pass();
     }
     // Checked after the queue: the line may have come just before the exit.
@@ -47,16 +66,14 @@ StepOutcome wait_for_line(ProcessTable& table, SupervisedProcess& process, const
   }
 }
 
-StepOutcome expect_no_line(ProcessTable& table, SupervisedProcess& process, const LineTest& test,
-                           double seconds, const std::string& unwanted) {
+StepOutcome require_no_line(ProcessTable& table, SupervisedProcess& process, const LineTest& test,
+                            double seconds, const std::string& unwanted) {
   const auto deadline = deadline_after(seconds);
-  std::size_t already_tested = 0;
+  LineCursor cursor(process.output);
   for (;;) {
-    const auto& lines = process.output.unconsumed();
-    for (; already_tested < lines.size(); ++already_tested) {
-      if (test(lines[already_tested])) {
-        return StepOutcome::fail("unwanted line matched " + unwanted + ": " + lines[already_tested],
-                                 process.spec.name);
+    for (; cursor.has_line(); cursor.advance()) {
+      if (test(cursor.line())) {
+        return StepOutcome::fail("unwanted line matched " + unwanted + ": " + cursor.line(), process.spec.name);
       }
     }
     if (!process.child.running()) return exited(process, "while watching for " + unwanted);

@@ -13,16 +13,22 @@ namespace scenario {
 
 using LineTest = std::function<bool(const std::string& line)>;
 
-// Passes on the first unconsumed line that passes `test`; that line and all
-// before it are consumed. `awaited` names the line in messages ("/regex/").
+enum class OnMatch {
+  consume_through_match,  // the matching line and all before it are consumed
+  consume_nothing,        // start/restart: startup lines stay for later steps to check
+};
+
+// Passes on the first unconsumed line that passes `test`. `awaited` names
+// the line in messages ("/regex/").
 StepOutcome wait_for_line(ProcessTable& table, SupervisedProcess& process, const LineTest& test,
-                          double seconds, const std::string& awaited);
+                          double seconds, const std::string& awaited,
+                          OnMatch on_match = OnMatch::consume_through_match);
 
 // Fails if an unconsumed line, or one printed within `seconds`, passes
 // `test`, or if the process is not running or exits meanwhile (it can then
 // prove nothing). Consumes nothing.
-StepOutcome expect_no_line(ProcessTable& table, SupervisedProcess& process, const LineTest& test,
-                           double seconds, const std::string& unwanted);
+StepOutcome require_no_line(ProcessTable& table, SupervisedProcess& process, const LineTest& test,
+                            double seconds, const std::string& unwanted);
 
 // Passes once the process has exited, whatever its status.
 StepOutcome wait_for_exit(ProcessTable& table, SupervisedProcess& process, double seconds);

@@ -20,7 +20,11 @@ constexpr std::size_t max_bytes_per_read_burst = 4 << 20;
 
 SupervisedProcess& ProcessTable::launch(ProcessSpec spec) {
   const auto log_path = work_dir_ / (spec.name + ".log");
-  auto process = std::make_unique<SupervisedProcess>(std::move(spec), log_path);
+  LineObserver observer;
+  if (line_observer_) {
+    observer = [this, name = spec.name](std::string_view line) { line_observer_(name, line); };
+  }
+  auto process = std::make_unique<SupervisedProcess>(std::move(spec), log_path, std::move(observer));
   process->child = ChildProcess::spawn(process->spec.argv, work_dir_);
   return *processes_.emplace_back(std::move(process));
 }
@@ -74,12 +78,13 @@ void ProcessTable::read_output(SupervisedProcess& process) {
     } else if (got < 0 && errno == EINTR) {
       continue;
     } else if (got < 0 && errno == EAGAIN) {
-      return;
+      break;
     } else {
       process.output.finish();
       process.child.close_output();
     }
   }
+  process.output.flush_log();
 }
 
 void ProcessTable::reap_exited() {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -26,8 +27,8 @@ struct ProcessSpec {
 };
 
 struct SupervisedProcess {
-  SupervisedProcess(ProcessSpec spec_, const std::filesystem::path& log_path)
-      : spec(std::move(spec_)), output(log_path) {}
+  SupervisedProcess(ProcessSpec spec_, const std::filesystem::path& log_path, LineObserver observer)
+      : spec(std::move(spec_)), output(log_path, std::move(observer)) {}
 
   ProcessSpec spec;
   ChildProcess child;
@@ -46,6 +47,11 @@ class ProcessTable {
   SupervisedProcess& launch(ProcessSpec spec);   // throws std::system_error
   void relaunch(SupervisedProcess& process);     // same argv; forgets unconsumed lines
   SupervisedProcess* find(std::string_view name);
+
+  // Told of every output line of every process started from now on.
+  void observe_lines(std::function<void(std::string_view process, std::string_view line)> observer) {
+    line_observer_ = std::move(observer);
+  }
   std::vector<std::string> names() const;        // in start order
 
   // Reads whatever output is ready and reaps exited children, returning
@@ -65,6 +71,7 @@ class ProcessTable {
 
   std::filesystem::path work_dir_;
   std::vector<std::unique_ptr<SupervisedProcess>> processes_;
+  std::function<void(std::string_view process, std::string_view line)> line_observer_;
 };
 
 }  // namespace scenario

@@ -1,6 +1,7 @@
 #include "stop_request.hpp"
 
 #include <csignal>
+#include <initializer_list>
 
 namespace scenario {
 namespace {

@@ -1,5 +1,6 @@
 #include "substitution.hpp"
 
+#include <initializer_list>
 #include <optional>
 
 #include "step_outcome.hpp"

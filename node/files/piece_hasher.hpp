@@ -1,0 +1,27 @@
+#pragma once
+// Hashes a local file into FileMeta for upload_file. Runs at the speed of
+// SHA-256 on `threads` cores: a 1 GiB file takes about a third of a second on
+// two cores with SHA-NI when it is in the page cache.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+
+#include "messages/result.hpp"
+#include "node/files/file_meta.hpp"
+
+namespace p2p::files {
+
+// progress(done_bytes, total_bytes) runs on the calling thread, never
+// concurrently with itself. It is called as pieces complete and a last time
+// with done == total on success. An exception it throws fails the hash.
+using HashProgress = std::function<void(uint64_t done, uint64_t total)>;
+
+// name = path's base name. Fails with "cannot read PATH: reason" when the
+// file is missing, not a regular file, unreadable, or changes (shrinks, grows
+// or is written to) while being hashed; with a reason when piece_size is not
+// a valid piece size or the file is over 1 TiB. threads is clamped to
+// [1, number of pieces].
+Result<FileMeta> hash_file(const std::filesystem::path& path, uint32_t piece_size = kPieceSize,
+                           unsigned threads = 2, HashProgress progress = {});
+
+}  // namespace p2p::files
