@@ -84,6 +84,9 @@ private:
             sub_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::sub);
             sub_->set(zmq::sockopt::linger, 0);
             sub_->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
+            // Events published while the SUB is reconnecting are lost (PUB does
+            // not queue for absent subscribers): keep that window short.
+            sub_->set(zmq::sockopt::reconnect_ivl, 50);
             sub_->connect(tracker().pub_endpoint());
             loop_.on(*sub_, [this] { handle_sub(); });
         }
