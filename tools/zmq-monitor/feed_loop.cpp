@@ -1,0 +1,170 @@
+#include "tools/zmq-monitor/feed_loop.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <zmq.hpp>
+
+#include "messages/limits.hpp"
+#include "tools/zmq-monitor/frame_decoder.hpp"
+#include "tools/zmq-monitor/link_state.hpp"
+#include "tools/zmq-monitor/stop_signal.hpp"
+
+namespace p2p::monitor {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+// Short enough that a stop signal arriving between two polls is noticed
+// quickly; long enough to cost nothing while idle.
+constexpr std::chrono::milliseconds kPollTimeout{200};
+
+// libzmq retries a lost connection every reconnect_ivl, doubling up to
+// reconnect_ivl_max: a tracker that comes back is seen within a second or
+// so, and a dead one is not hammered.
+constexpr int kReconnectIvlMs = 100;
+constexpr int kReconnectIvlMaxMs = 2000;
+
+constexpr int kMonitoredEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED |
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                 ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+
+// Reads every frame of one message. nullopt when nothing is waiting.
+std::optional<std::vector<std::string>> recv_all(zmq::socket_t& socket) {
+    std::vector<std::string> frames;
+    zmq::message_t part;
+    if (!socket.recv(part, zmq::recv_flags::dontwait)) return std::nullopt;
+    frames.push_back(part.to_string());
+    // The rest of a multipart message is already here once the first part
+    // is (ZeroMQ delivers messages atomically), so a blocking recv is safe.
+    while (part.more()) {
+        (void)socket.recv(part, zmq::recv_flags::none);
+        frames.push_back(part.to_string());
+    }
+    return frames;
+}
+
+struct Feed {
+    std::string endpoint;
+    zmq::socket_t sub;
+    zmq::socket_t monitor;
+    LinkState link;
+
+    Feed(zmq::context_t& ctx, const std::string& ep, std::size_t index, const std::vector<std::string>& topics)
+        : endpoint(ep), sub(ctx, zmq::socket_type::sub), monitor(ctx, zmq::socket_type::pair) {
+        sub.set(zmq::sockopt::linger, 0);
+        // Same cap as every control-plane socket in p2pshare: a peer sending
+        // a bigger frame is disconnected by libzmq before we allocate it.
+        sub.set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
+        sub.set(zmq::sockopt::reconnect_ivl, kReconnectIvlMs);
+        sub.set(zmq::sockopt::reconnect_ivl_max, kReconnectIvlMaxMs);
+        if (topics.empty()) {
+            sub.set(zmq::sockopt::subscribe, "");
+        } else {
+            for (const auto& t : topics) sub.set(zmq::sockopt::subscribe, t);
+        }
+        // The monitor must exist, and our PAIR be connected to it, before
+        // connect(): libzmq drops monitor events nobody is connected for,
+        // and the first retry/handshake would go unseen.
+        const std::string addr = "inproc://zmq-monitor.link." + std::to_string(index);
+        if (zmq_socket_monitor(sub.handle(), addr.c_str(), kMonitoredEvents) != 0) throw zmq::error_t();
+        monitor.set(zmq::sockopt::linger, 0);
+        monitor.connect(addr);
+        try {
+            sub.connect(endpoint);
+        } catch (const zmq::error_t& e) {
+            // e.g. a host name that does not resolve: the user's argument.
+            throw BadEndpoint("cannot connect to " + endpoint + ": " + e.what());
+        }
+    }
+
+    ~Feed() {
+        // Stop the monitor before the sockets close, so libzmq is not left
+        // sending events to a PAIR that is going away.
+        zmq_socket_monitor(sub.handle(), nullptr, 0);
+    }
+};
+
+class Loop {
+public:
+    Loop(const FeedConfig& config, const std::function<bool(const std::string&)>& emit)
+        : config_(config), emit_(emit) {
+        for (std::size_t i = 0; i < config.endpoints.size(); ++i) {
+            feeds_.push_back(std::make_unique<Feed>(ctx_, config.endpoints[i], i, config.topics));
+        }
+        tally_.endpoints = feeds_.size();
+    }
+
+    Tally run() {
+        std::vector<zmq::pollitem_t> items;
+        for (auto& f : feeds_) {
+            items.push_back({f->sub.handle(), 0, ZMQ_POLLIN, 0});
+            items.push_back({f->monitor.handle(), 0, ZMQ_POLLIN, 0});
+        }
+        while (!stop_requested() && output_ok_) {
+            try {
+                zmq::poll(items.data(), items.size(), kPollTimeout);
+            } catch (const zmq::error_t& e) {
+                if (e.num() == EINTR) continue;  // a signal: the loop condition decides
+                throw;
+            }
+            for (std::size_t i = 0; i < feeds_.size() && output_ok_; ++i) {
+                if (items[2 * i].revents & ZMQ_POLLIN) drain_events(*feeds_[i]);
+                if (items[2 * i + 1].revents & ZMQ_POLLIN) drain_monitor(*feeds_[i]);
+            }
+        }
+        return tally_;
+    }
+
+private:
+    void drain_events(Feed& feed) {
+        while (output_ok_) {
+            auto frames = recv_all(feed.sub);
+            if (!frames) return;
+            const Stamp stamp{Clock::now(), feed.endpoint};
+            const Decoded decoded = decode_frames(*frames);
+            if (std::holds_alternative<SeenEvent>(decoded)) {
+                ++tally_.events;
+            } else {
+                ++tally_.undecodable;
+            }
+            print(format_decoded(stamp, decoded, config_.style));
+        }
+    }
+
+    void drain_monitor(Feed& feed) {
+        while (output_ok_) {
+            auto frames = recv_all(feed.monitor);
+            if (!frames) return;
+            if (frames->size() != 2) continue;  // not the 4.x layout; nothing to show
+            auto event = parse_monitor_message((*frames)[0], (*frames)[1]);
+            if (!event) continue;
+            auto link = link_from_zmq_event(event->event);
+            if (!link || !feed.link.report(*link)) continue;
+            print(format_link(Stamp{Clock::now(), feed.endpoint}, *link, config_.style));
+        }
+    }
+
+    void print(const std::string& line) {
+        if (!emit_(line)) output_ok_ = false;
+    }
+
+    const FeedConfig& config_;
+    const std::function<bool(const std::string&)>& emit_;
+    // Declared before feeds_ so it is destroyed after every socket in them.
+    zmq::context_t ctx_;
+    std::vector<std::unique_ptr<Feed>> feeds_;
+    Tally tally_;
+    bool output_ok_ = true;
+};
+
+}  // namespace
+
+Tally run_feeds(const FeedConfig& config, const std::function<bool(const std::string&)>& emit) {
+    Loop loop(config, emit);
+    return loop.run();
+}
+
+}  // namespace p2p::monitor

@@ -1,0 +1,26 @@
+#include "tools/zmq-monitor/frame_decoder.hpp"
+
+#include "messages/envelope.hpp"
+
+namespace p2p::monitor {
+
+Decoded decode_frames(const std::vector<std::string>& frames) {
+    std::size_t bytes = 0;
+    for (const auto& f : frames) bytes += f.size();
+    const std::string topic = frames.empty() ? std::string() : frames.front();
+    auto reject = [&](std::string reason) { return Undecodable{topic, std::move(reason), bytes}; };
+
+    if (frames.size() != 2) {
+        return reject("expected 2 frames [topic][event], got " + std::to_string(frames.size()));
+    }
+    auto env = decode_envelope(frames[1]);
+    if (!env) return reject(env.error());
+    auto event = env->as<msg::TrackerEvent>();
+    if (!event) return reject(event.error());
+    // A TrackerEvent without a type tells a reader nothing; the tracker
+    // always sets one, so this is someone else's (or a broken) publisher.
+    if (event->type.empty()) return reject("TrackerEvent has no type");
+    return SeenEvent{topic, std::move(*event)};
+}
+
+}  // namespace p2p::monitor
