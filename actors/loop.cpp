@@ -7,10 +7,16 @@
 namespace p2p::actors {
 
 void Loop::on(zmq::socket_ref socket, Handler handler) {
-    watches_.push_back(Watch{socket, -1, std::move(handler)});
+    watches_.push_back(Watch{next_watch_++, socket, -1, std::move(handler)});
 }
 
-void Loop::on_fd(int fd, Handler handler) { watches_.push_back(Watch{zmq::socket_ref(), fd, std::move(handler)}); }
+void Loop::on_fd(int fd, Handler handler) {
+    watches_.push_back(Watch{next_watch_++, zmq::socket_ref(), fd, std::move(handler)});
+}
+
+bool Loop::watching(uint64_t id) const {
+    return std::any_of(watches_.begin(), watches_.end(), [id](const Watch& w) { return w.id == id; });
+}
 
 void Loop::remove(zmq::socket_ref socket) {
     std::erase_if(watches_, [&](const Watch& w) { return w.fd < 0 && w.socket == socket; });
@@ -59,11 +65,13 @@ long Loop::poll_timeout_ms() const {
 
 void Loop::fire_due_timers() {
     const auto now = Clock::now();
-    std::vector<TimerId> due;
+    // In the order they fell due: a busy loop may find several overdue.
+    std::vector<std::pair<Clock::time_point, TimerId>> due;
     for (const auto& [id, t] : timers_) {
-        if (t.due <= now) due.push_back(id);
+        if (t.due <= now) due.emplace_back(t.due, id);
     }
-    for (TimerId id : due) {
+    std::sort(due.begin(), due.end());
+    for (const auto& [when, id] : due) {
         auto it = timers_.find(id);
         if (it == timers_.end()) continue;  // cancelled by an earlier handler
         Handler handler = it->second.handler;
@@ -91,13 +99,15 @@ void Loop::run() {
             if (e.num() == EINTR) continue;
             throw;
         }
-        // Handlers may add or remove watches: copy them out before calling any.
-        std::vector<Handler> ready;
+        // Handlers may add or remove watches: note the ready ones first, and
+        // skip any that an earlier handler removed (its socket may be closed).
+        std::vector<std::pair<uint64_t, Handler>> ready;
         for (std::size_t i = 0; i < items.size(); ++i) {
-            if (items[i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) ready.push_back(watches_[i].handler);
+            if (items[i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) ready.emplace_back(watches_[i].id, watches_[i].handler);
         }
-        for (auto& h : ready) {
-            h();
+        for (auto& [id, handler] : ready) {
+            if (!watching(id)) continue;
+            handler();
             if (!running_) return;
         }
         fire_due_timers();

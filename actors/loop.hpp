@@ -41,6 +41,7 @@ public:
 
 private:
     struct Watch {
+        uint64_t id = 0;
         zmq::socket_ref socket;
         int fd = -1;
         Handler handler;
@@ -53,7 +54,10 @@ private:
     void fire_due_timers();
     long poll_timeout_ms() const;
 
+    bool watching(uint64_t id) const;
+
     std::vector<Watch> watches_;
+    uint64_t next_watch_ = 1;
     std::map<TimerId, Timer> timers_;
     TimerId next_timer_ = 1;
     bool running_ = false;

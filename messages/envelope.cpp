@@ -24,10 +24,23 @@ std::string_view kind_name(Kind k) {
         case Kind::ListGroups: return "ListGroups";
         case Kind::GroupList: return "GroupList";
         case Kind::Heartbeat: return "Heartbeat";
+        case Kind::ShareFile: return "ShareFile";
+        case Kind::StopShare: return "StopShare";
+        case Kind::ListFiles: return "ListFiles";
+        case Kind::FileList: return "FileList";
+        case Kind::GetFile: return "GetFile";
+        case Kind::FileDetails: return "FileDetails";
+        case Kind::GetSources: return "GetSources";
+        case Kind::SourceList: return "SourceList";
+        case Kind::HaveRequest: return "HaveRequest";
+        case Kind::HaveReply: return "HaveReply";
+        case Kind::PieceRequest: return "PieceRequest";
+        case Kind::PieceReply: return "PieceReply";
         case Kind::TrackerEvent: return "TrackerEvent";
         case Kind::StoredCreateUser: return "StoredCreateUser";
         case Kind::StoredOpenSession: return "StoredOpenSession";
         case Kind::StoredCloseSession: return "StoredCloseSession";
+        case Kind::StoredShareFile: return "StoredShareFile";
     }
     return "Unknown";
 }

@@ -29,6 +29,22 @@ enum class Kind : uint16_t {
     GroupList = 24,
     Heartbeat = 25,
 
+    // Tracker RPC for files (file_protocol.hpp).
+    ShareFile = 26,
+    StopShare = 27,
+    ListFiles = 28,
+    FileList = 29,
+    GetFile = 30,
+    FileDetails = 31,
+    GetSources = 32,
+    SourceList = 33,
+
+    // Peer wire (peer_protocol.hpp): downloader DEALER -> piece server ROUTER.
+    HaveRequest = 50,
+    HaveReply = 51,
+    PieceRequest = 52,
+    PieceReply = 53,
+
     // Tracker events (tracker PUB -> node SUB).
     TrackerEvent = 40,
 
@@ -36,6 +52,7 @@ enum class Kind : uint16_t {
     StoredCreateUser = 60,
     StoredOpenSession = 61,
     StoredCloseSession = 62,
+    StoredShareFile = 63,
 };
 
 std::string_view kind_name(Kind k);

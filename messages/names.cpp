@@ -34,4 +34,27 @@ std::optional<std::string> check_password(std::string_view password) {
     return std::nullopt;
 }
 
+namespace {
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+}  // namespace
+
+std::optional<std::string> check_file_name(std::string_view name) {
+    if (name.empty()) return "is empty";
+    if (name.size() > kMaxFileNameBytes) {
+        return "is " + std::to_string(name.size()) + " bytes long, over 255";
+    }
+    if (name == "." || name == "..") return "may not be '.' or '..'";
+    for (unsigned char c : name) {
+        if (c == '/') return "may not contain '/'";
+        if (c == '\0') return "may not contain a NUL byte";
+        if (is_control(c)) return "may not contain control characters";
+    }
+    // Only ' ' is left to test: every other ASCII white space is a control
+    // character. Names that differ only by edge spaces fool the eye.
+    if (name.front() == ' ' || name.back() == ' ') {
+        return "may not start or end with white space";
+    }
+    return std::nullopt;
+}
+
 }  // namespace p2p

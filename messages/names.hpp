@@ -12,4 +12,11 @@ namespace p2p {
 std::optional<std::string> check_name(std::string_view what, std::string_view name);
 std::optional<std::string> check_password(std::string_view password);
 
+inline constexpr std::size_t kMaxFileNameBytes = 255;
+
+// The name of a shared file as it travels between peers: one path component
+// that is safe to create in any destination directory. nullopt when fine,
+// else the reason (phrased to follow the words "file name").
+std::optional<std::string> check_file_name(std::string_view name);
+
 }  // namespace p2p

@@ -53,8 +53,9 @@ struct HelloOk {
     static constexpr Kind kind = Kind::HelloOk;
     uint32_t protocol = kProtocolVersion;
     uint32_t tracker = 0;  // its number in tracker_info.txt
-    std::string role;      // "primary" (standbys come with replication)
-    MSGPACK_DEFINE_MAP(protocol, tracker, role);
+    std::string role;        // "primary" (standbys come with replication)
+    std::string ticket_key;  // Ed25519 public key (32 raw bytes) that signs tickets
+    MSGPACK_DEFINE_MAP(protocol, tracker, role, ticket_key);
 };
 
 struct CreateUser {

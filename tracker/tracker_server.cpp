@@ -209,7 +209,7 @@ private:
             return;
         }
         greeted_.insert(rid);
-        send_now(rid, encode(req, msg::HelloOk{msg::kProtocolVersion, config_.index, "primary"}));
+        send_now(rid, encode(req, msg::HelloOk{msg::kProtocolVersion, config_.index, "primary", {}}));
     }
 
     void create_user(const std::string& rid, uint64_t req, const msg::CreateUser& m) {

@@ -12,8 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
-
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // A std::string_view may hold a NUL; passed to a system call it would cut
@@ -46,25 +44,6 @@ Result<fs::path> canonical_of(const std::string& path, std::string_view what) {
 }
 
 }  // namespace
-
-std::optional<std::string> check_file_name(std::string_view name) {
-    if (name.empty()) return "is empty";
-    if (name.size() > kMaxFileNameBytes) {
-        return "is " + std::to_string(name.size()) + " bytes long, over 255";
-    }
-    if (name == "." || name == "..") return "may not be '.' or '..'";
-    for (unsigned char c : name) {
-        if (c == '/') return "may not contain '/'";
-        if (c == '\0') return "may not contain a NUL byte";
-        if (is_control(c)) return "may not contain control characters";
-    }
-    // Only ' ' is left to test: every other ASCII white space is a control
-    // character. Names that differ only by edge spaces fool the eye.
-    if (name.front() == ' ' || name.back() == ' ') {
-        return "may not start or end with white space";
-    }
-    return std::nullopt;
-}
 
 Result<fs::path> check_dest_dir(std::string_view dir) {
     constexpr std::string_view what = "destination directory";

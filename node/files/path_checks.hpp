@@ -8,16 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "messages/names.hpp"
 #include "messages/result.hpp"
 
 namespace p2p::files {
 
-inline constexpr std::size_t kMaxFileNameBytes = 255;
-
-// The name of a shared file as it travels between peers: one path component
-// that is safe to create in any destination directory. nullopt when fine,
-// else the reason (phrased to follow the words "file name").
-std::optional<std::string> check_file_name(std::string_view name);
+// check_file_name() lives in messages/names.hpp: the tracker checks names too.
+using p2p::check_file_name;
 
 // download_file's DEST_DIR: an existing directory this process may create
 // files in. Returns its canonical path.

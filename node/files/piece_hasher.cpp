@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "node/files/sha256.hpp"
+#include "messages/sha256.hpp"
 
 namespace p2p::files {
 namespace {

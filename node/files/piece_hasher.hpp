@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "messages/result.hpp"
-#include "node/files/file_meta.hpp"
+#include "messages/file_meta.hpp"
 
 namespace p2p::files {
 

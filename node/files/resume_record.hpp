@@ -14,7 +14,7 @@
 #include <msgpack.hpp>
 
 #include "messages/result.hpp"
-#include "node/files/file_meta.hpp"
+#include "messages/file_meta.hpp"
 
 namespace p2p::files {
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "node/files/file_meta.hpp"
-#include "node/files/sha256.hpp"
+#include "messages/file_meta.hpp"
+#include "messages/sha256.hpp"
 #include "test_util.hpp"
 
 using namespace p2p::files;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "node/files/sha256.hpp"
+#include "messages/sha256.hpp"
 #include "test_util.hpp"
 
 using namespace p2p::files;

@@ -257,12 +257,8 @@ Result<User> check_login(const State& state, const msg::Login& request) {
     auto it = state.users.find(request.user);
     // Same words for a wrong user as for a wrong password: don't reveal which.
     if (it == state.users.end()) return fail("wrong user name or password");
-    for (const auto& [token, s] : state.sessions) {
-        if (s.user == request.user && s.node_id != request.node_id) {
-            return fail("user " + request.user + " is already logged in on another node (" + s.endpoint +
-                        "); log out there first");
-        }
-    }
+    // "Logged in elsewhere" is only said after the password matched
+    // (apply_open_session), so that nobody learns who is online without it.
     return it->second;
 }
 

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "node/files/piece_hasher.hpp"
-#include "node/files/sha256.hpp"
+#include "messages/sha256.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
-#include "node/files/file_meta.hpp"
+#include "messages/file_meta.hpp"
 
-#include "node/files/path_checks.hpp"
-#include "node/files/sha256.hpp"
+#include "messages/names.hpp"
+#include "messages/sha256.hpp"
 
 namespace p2p::files {
 

@@ -1,4 +1,4 @@
-#include "node/files/sha256.hpp"
+#include "messages/sha256.hpp"
 
 #include <stdexcept>
 
