@@ -40,7 +40,6 @@ std::string_view kind_name(Kind k) {
         case Kind::StoredCreateUser: return "StoredCreateUser";
         case Kind::StoredOpenSession: return "StoredOpenSession";
         case Kind::StoredCloseSession: return "StoredCloseSession";
-        case Kind::StoredShareFile: return "StoredShareFile";
     }
     return "Unknown";
 }

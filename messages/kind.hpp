@@ -52,7 +52,8 @@ enum class Kind : uint16_t {
     StoredCreateUser = 60,
     StoredOpenSession = 61,
     StoredCloseSession = 62,
-    StoredShareFile = 63,
+    // 63 was StoredShareFile, never used: shares are journaled as the
+    // node's ShareFile request itself. Do not reuse the number.
 };
 
 std::string_view kind_name(Kind k);

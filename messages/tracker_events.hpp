@@ -3,9 +3,9 @@
 //
 // Two frames: [topic][envelope(TrackerEvent, request_id 0)].
 // Topics: "group.G" for everything about group G (join requested, member
-// joined/left, owner changed, group deleted) and "user.U" for what concerns
-// user U alone (their request accepted/rejected). Subscribers filter by
-// prefix, as ZeroMQ does.
+// joined/left, owner changed, group deleted, file added/removed) and
+// "user.U" for what concerns user U alone (their request accepted/rejected).
+// Subscribers filter by prefix, as ZeroMQ does.
 #include <string>
 
 #include <msgpack.hpp>
@@ -23,6 +23,8 @@ inline constexpr const char* kGroupDeleted = "group_deleted";
 inline constexpr const char* kRequestAccepted = "request_accepted";
 inline constexpr const char* kRequestRejected = "request_rejected";
 inline constexpr const char* kRequestCancelled = "request_cancelled";
+inline constexpr const char* kFileAdded = "file_added";      // user: who shared it; file: its name
+inline constexpr const char* kFileRemoved = "file_removed";  // its last sharer stopped or left
 }  // namespace event
 
 struct TrackerEvent {
@@ -31,7 +33,8 @@ struct TrackerEvent {
     std::string group;
     std::string user;   // whom it is about
     std::string by;     // who caused it, when not the user
-    MSGPACK_DEFINE_MAP(type, group, user, by);
+    std::string file{};  // the file's name, for file_added / file_removed (the {} lets others omit it)
+    MSGPACK_DEFINE_MAP(type, group, user, by, file);
 };
 
 inline std::string group_topic(const std::string& group) { return "group." + group; }

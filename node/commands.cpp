@@ -21,6 +21,7 @@ const std::vector<CommandSpec>& command_specs() {
         {"download_file", "GROUP FILE DEST_DIR", "download FILE of GROUP into DEST_DIR", 3, false},
         {"show_downloads", "", "downloads in progress [D] and completed [C]", 0, false},
         {"stop_share", "GROUP FILE", "stop sharing FILE in GROUP", 2, false},
+        {"show_uploads", "", "files this node serves and pieces served", 0, false},
         {"help", "", "this list", 0, false},
         {"quit", "", "log out and exit", 0, false},
     };

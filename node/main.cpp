@@ -3,16 +3,18 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "actors/signals.hpp"
 #include "messages/tracker_info.hpp"
+#include "node/engine/transfer_engine.hpp"
 #include "node/node_identity.hpp"
 #include "node/repl.hpp"
 #include "node/tracker_session.hpp"
 
 namespace {
 
-const char* kUsage = R"(usage: node IP:PORT TRACKER_INFO [--data DIR] [--request-timeout SECONDS]
+const char* kUsage = R"(usage: node IP:PORT TRACKER_INFO [--data DIR] [--request-timeout SECONDS] [--upload-limit RATE]
 
 Starts a p2pshare node: a REPL on stdin/stdout for accounts, groups and files.
 
@@ -22,11 +24,31 @@ TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] ('#' comments).
               (default ~/.p2pshare/node-IP-PORT).
 --request-timeout SECONDS
               how long to wait for the tracker before saying so (default 5).
+--upload-limit RATE
+              serve at most RATE bytes/s to other members (suffix K, M, G;
+              default: no cap).
 
 Every result prints as lines; every failure as one line starting "error: ";
 events (a join request for your group, ...) as lines starting "notice: ".
 Type help at the prompt for the commands.
 )";
+
+std::optional<uint64_t> parse_rate(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        double mult = 1;
+        const std::string suffix = text.substr(used);
+        if (suffix == "K" || suffix == "k") mult = 1024;
+        else if (suffix == "M" || suffix == "m") mult = 1024 * 1024;
+        else if (suffix == "G" || suffix == "g") mult = 1024.0 * 1024 * 1024;
+        else if (!suffix.empty()) return std::nullopt;
+        if (v <= 0) return std::nullopt;
+        return static_cast<uint64_t>(v * mult);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
 
 int usage_error(const std::string& why) {
     std::cerr << "error: " << why << "\n" << kUsage;
@@ -39,17 +61,24 @@ int main(int argc, char** argv) {
     std::vector<std::string> positional;
     std::string data_dir;
     double timeout_s = 5;
+    uint64_t upload_limit = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
             std::cout << kUsage;
             return 0;
         }
-        if (arg == "--data" || arg == "--request-timeout") {
+        if (arg == "--data" || arg == "--request-timeout" || arg == "--upload-limit") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
                 data_dir = value;
+                continue;
+            }
+            if (arg == "--upload-limit") {
+                auto rate = parse_rate(value);
+                if (!rate) return usage_error("--upload-limit wants bytes per second like 500K or 20M");
+                upload_limit = *rate;
                 continue;
             }
             try {
@@ -88,10 +117,20 @@ int main(int argc, char** argv) {
         session_config.trackers = *trackers;
         session_config.node_id = identity.node_id;
         session_config.request_timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
+        p2p::node::EngineConfig engine_config;
+        engine_config.endpoint = endpoint;
+        engine_config.upload_limit = upload_limit;
+        std::unique_ptr<p2p::actors::Actor> engine;
+        try {
+            engine = p2p::node::start_engine(ctx, engine_config);
+        } catch (const std::exception& e) {
+            std::cerr << "error: cannot serve on " << endpoint << ": " << e.what() << "\n";
+            return 1;
+        }
         p2p::node::TrackerSession session(ctx, session_config);
         std::cerr << "node: ready on " << endpoint << " (tracker " << (*trackers)[0].label() << ", data " << data_dir
                   << ")" << std::endl;
-        p2p::node::Repl repl(session, identity, ::isatty(STDIN_FILENO) == 1);
+        p2p::node::Repl repl(ctx, session, *engine, identity, ::isatty(STDIN_FILENO) == 1);
         return repl.run(stop_fd);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";

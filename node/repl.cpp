@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "messages/file_protocol.hpp"
 #include "messages/names.hpp"
 #include "messages/tracker_protocol.hpp"
 #include "node/tracker_text.hpp"
@@ -17,15 +18,18 @@ uint64_t read_u64(const zmq::message_t& frame) {
     if (frame.size() == sizeof v) std::memcpy(&v, frame.data(), sizeof v);
     return v;
 }
-
-bool is_file_command(const std::string& name) {
-    return name == "list_files" || name == "upload_file" || name == "download_file" || name == "show_downloads" ||
-           name == "stop_share";
-}
 }  // namespace
 
-Repl::Repl(TrackerSession& session, NodeIdentity identity, bool interactive)
-    : session_(session), identity_(std::move(identity)), interactive_(interactive) {}
+Repl::Repl(zmq::context_t& ctx, TrackerSession& session, actors::Actor& engine, NodeIdentity identity,
+           bool interactive)
+    : ctx_(ctx),
+      session_(session),
+      engine_(engine),
+      identity_(std::move(identity)),
+      store_(identity_.data_dir),
+      interactive_(interactive) {}
+
+Repl::~Repl() = default;
 
 void Repl::print(const std::string& line) { std::cout << line << '\n' << std::flush; }
 
@@ -39,6 +43,7 @@ int Repl::run(int stop_fd) {
     loop.on_fd(STDIN_FILENO, [this] { read_stdin(); });
     loop.on_fd(stop_fd, [this] { begin_quit(); });
     loop.on(session_.pipe(), [this] { handle_session(); });
+    loop.on(engine_.pipe(), [this] { handle_engine(); });
     prompt();
     loop.run();
     loop_ = nullptr;
@@ -63,7 +68,7 @@ void Repl::read_stdin() {
     if (!busy_) next_line();
 }
 
-// Runs queued lines until one needs the tracker (then its reply continues).
+// Runs queued lines until one has to wait (then its reply continues).
 void Repl::next_line() {
     while (!busy_ && !quitting_) {
         if (lines_.empty()) {
@@ -89,11 +94,21 @@ void Repl::next_line() {
     prompt();
 }
 
-template <class T>
-void Repl::ask(const std::string& command, const T& request) {
-    busy_ = true;
-    busy_command_ = command;
-    session_.request(next_tag_++, request);
+void Repl::command_done() {
+    busy_ = false;
+    if (quitting_) {
+        quitting_ = false;
+        begin_quit();
+        return;
+    }
+    next_line();
+}
+
+void Repl::engine_send(const char* op, const std::string& body) {
+    zmq::multipart_t m;
+    m.addstr(op);
+    if (!body.empty()) m.addstr(body);
+    m.send(engine_.pipe());
 }
 
 void Repl::execute(const ParsedCommand& cmd) {
@@ -103,10 +118,7 @@ void Repl::execute(const ParsedCommand& cmd) {
         std::cout << help_text() << std::flush;
         return;
     }
-    if (name == "quit") {
-        begin_quit();
-        return;
-    }
+    if (name == "quit") return begin_quit();
     if (name == "create_user" || name == "login") {
         if (auto bad = check_name("user", a[0])) return print("error: " + *bad);
         if (auto bad = check_password(a[1])) return print("error: " + *bad);
@@ -114,23 +126,45 @@ void Repl::execute(const ParsedCommand& cmd) {
         if (!user_.empty()) {
             return print("error: already logged in as " + user_ + " on this node; logout first");
         }
-        return ask(name, msg::Login{a[0], a[1], identity_.node_id, identity_.endpoint});
+        return ask(name, msg::Login{a[0], a[1], identity_.node_id, identity_.endpoint}, [this](const Envelope& r) {
+            for (const auto& line : reply_lines(r)) print(line);
+            if (r.kind() == Kind::LoginOk) {
+                user_ = r.as<msg::LoginOk>()->user;
+                after_login();
+            }
+        });
     }
-    if (user_.empty() && name != "logout") {
-        return print("error: not logged in: use login USER PASSWORD first");
-    }
-    if (is_file_command(name)) {
-        return print("error: " + name + " is not available in this version: file sharing comes with the data plane");
-    }
+    if (user_.empty()) return print("error: not logged in: use login USER PASSWORD first");
     if (name == "logout") {
-        if (user_.empty()) return print("error: not logged in");
-        return ask(name, msg::Logout{});
+        return ask(name, msg::Logout{}, [this](const Envelope& r) {
+            for (const auto& line : reply_lines(r)) print(line);
+            if (r.kind() == Kind::Ok) {
+                user_.clear();
+                engine_send("RESET");
+            }
+        });
     }
     if (name == "list_groups") return ask(name, msg::ListGroups{});
+    if (name == "show_downloads" || name == "show_uploads" || name == "list_files" || name == "upload_file" ||
+        name == "download_file" || name == "stop_share") {
+        return execute_file_command(cmd);
+    }
     if (auto bad = check_name("group", a[0])) return print("error: " + *bad);
     if (name == "create_group") return ask(name, msg::CreateGroup{{}, a[0]});
     if (name == "join_group") return ask(name, msg::JoinGroup{{}, a[0]});
-    if (name == "leave_group") return ask(name, msg::LeaveGroup{{}, a[0]});
+    if (name == "leave_group") {
+        return ask(name, msg::LeaveGroup{{}, a[0]}, [this, group = a[0]](const Envelope& r) {
+            for (const auto& line : reply_lines(r)) print(line);
+            if (r.kind() != Kind::Ok) return;
+            // The tracker dropped this user's shares in the group: stop serving them.
+            for (const auto& s : store_.shares(user_)) {
+                if (s.group == group) {
+                    store_.remove(user_, group, s.meta.name);
+                    engine_send("UNSERVE", pack_body(s));
+                }
+            }
+        });
+    }
     if (name == "list_requests") return ask(name, msg::ListRequests{{}, a[0]});
     if (auto bad = check_name("user", a[1])) return print("error: " + *bad);
     if (name == "accept_request") return ask(name, msg::AcceptRequest{{}, a[0], a[1]});
@@ -150,50 +184,46 @@ void Repl::handle_session() {
             auto event = env->as<msg::TrackerEvent>();
             if (!event) continue;
             if (auto line = notice_line(*event, m[1].to_string(), user_)) print(*line);
+        } else if (verb == "KEY" && m.size() == 2) {
+            engine_send("KEY", m[1].to_string());
         } else if (verb == "LOST" && m.size() == 2) {
             print("notice: logged out by the tracker: " + m[1].to_string());
             user_.clear();
+            engine_send("RESET");
         }
         m.clear();
     }
 }
 
-void Repl::on_reply(uint64_t, const std::string& bytes) {
+void Repl::on_reply(uint64_t tag, const std::string& bytes) {
+    auto it = waiting_.find(tag);
+    if (it == waiting_.end()) return;
+    ReplyHandler handler = std::move(it->second);
+    waiting_.erase(it);
     auto env = decode_envelope(bytes);
-    const std::string command = busy_command_;
     if (!env) {
-        print("error: unreadable reply from the tracker: " + env.error());
-    } else {
-        if (env->kind() == Kind::LoginOk) user_ = env->as<msg::LoginOk>()->user;
-        if (command == "logout" && env->kind() == Kind::Ok) user_.clear();
-        if (!quitting_) {
-            for (const auto& line : reply_lines(*env)) print(line);
-        }
-    }
-    busy_ = false;
-    if (quitting_) {
-        if (user_.empty() || command == "logout") {
-            loop_->stop();
-        } else {
-            quitting_ = false;
-            begin_quit();
-        }
+        auto fallback = decode_envelope(encode(0, msg::Error{"bad_reply", "unreadable reply: " + env.error()}));
+        handler(*fallback);
         return;
     }
-    next_line();
+    handler(*env);
 }
 
 // Logs out first so that the user may log in elsewhere at once.
 void Repl::begin_quit() {
     if (quitting_) return;
     quitting_ = true;
-    if (user_.empty() || busy_) {
-        if (!busy_) loop_->stop();
+    if (busy_) return;  // command_done() comes back here
+    if (user_.empty()) {
+        loop_->stop();
         return;
     }
     busy_ = true;
-    busy_command_ = "logout";
-    session_.request(next_tag_++, msg::Logout{});
+    send(msg::Logout{}, [this](const Envelope&) {
+        user_.clear();
+        engine_send("RESET");
+        loop_->stop();
+    });
 }
 
 }  // namespace p2p::node

@@ -1,41 +1,68 @@
 #pragma once
 // The node's REPL: reads commands from stdin, one at a time, and prints one
 // result per line. Runs on the main thread as the parent of the node's
-// actors; it owns no sockets of its own beyond their pipes.
+// actors (tracker session, transfer engine) and relays between them: the
+// engine asks for sources and announcements, the session answers.
 //
 // Lines typed while a command is in flight wait their turn, so a script
 // piped into the node gets its answers in order. A "> " prompt appears only
 // when stdin is a terminal.
 #include <deque>
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "actors/loop.hpp"
 #include "node/commands.hpp"
 #include "node/node_identity.hpp"
+#include "node/share_store.hpp"
+#include "node/tracker_text.hpp"
 #include "node/tracker_session.hpp"
 
 namespace p2p::node {
 
 class Repl {
 public:
-    Repl(TrackerSession& session, NodeIdentity identity, bool interactive);
+    Repl(zmq::context_t& ctx, TrackerSession& session, actors::Actor& engine, NodeIdentity identity,
+         bool interactive);
+    ~Repl();
     // Runs until quit, end of input or stop_fd; returns the exit code.
     int run(int stop_fd);
 
 private:
+    using ReplyHandler = std::function<void(const Envelope&)>;
+
     void read_stdin();
     void next_line();
     void execute(const ParsedCommand& cmd);
+    void execute_file_command(const ParsedCommand& cmd);
     void handle_session();
+    void handle_engine();
     void on_reply(uint64_t tag, const std::string& bytes);
+    void command_done();
     void begin_quit();
-    template <class T>
-    void ask(const std::string& command, const T& request);
     void print(const std::string& line);
     void prompt();
 
+    // A request whose reply goes to handler (internal: no command waits).
+    template <class T>
+    void send(const T& request, ReplyHandler handler);
+    // A user command's request: the REPL waits for it; then() prints.
+    template <class T>
+    void ask(const std::string& command, const T& request, ReplyHandler then = {});
+
+    void after_login();
+    void upload(const std::string& path, const std::string& group);
+    void uploaded(const std::string& group, const std::string& path, const std::string& packed_meta_or_error);
+    void download(const std::string& group, const std::string& name, const std::string& dest);
+    void engine_send(const char* op, const std::string& body = {});
+
+    zmq::context_t& ctx_;
     TrackerSession& session_;
+    actors::Actor& engine_;
     NodeIdentity identity_;
+    ShareStore store_;
     bool interactive_;
     actors::Loop* loop_ = nullptr;
     std::string partial_;
@@ -43,9 +70,33 @@ private:
     bool input_closed_ = false;
     bool busy_ = false;
     bool quitting_ = false;
-    std::string busy_command_;
+    std::string engine_wait_;  // "STATUS"/"UPLOADS" while a command waits for the engine
+    std::unique_ptr<actors::Actor> hash_job_;
+    bool chained_ = false;  // set by a reply handler that sent a follow-up request
     uint64_t next_tag_ = 1;
+    std::map<uint64_t, ReplyHandler> waiting_;
     std::string user_;  // logged-in user, as the tracker confirmed
 };
+
+template <class T>
+void Repl::send(const T& request, ReplyHandler handler) {
+    const uint64_t tag = next_tag_++;
+    waiting_[tag] = std::move(handler);
+    session_.request(tag, request);
+}
+
+template <class T>
+void Repl::ask(const std::string&, const T& request, ReplyHandler then) {
+    busy_ = true;
+    send(request, [this, then](const Envelope& reply) {
+        chained_ = false;
+        if (then) {
+            then(reply);
+        } else {
+            for (const auto& line : reply_lines(reply)) print(line);
+        }
+        if (!chained_) command_done();
+    });
+}
 
 }  // namespace p2p::node

@@ -150,6 +150,15 @@ private:
             }
             Pending p = std::move(it->second);
             pending_.erase(it);
+            if (env->kind() == Kind::HelloOk) {
+                // The key that signs tickets: the piece server checks them.
+                if (auto hello = env->as<msg::HelloOk>(); hello && !hello->ticket_key.empty()) {
+                    zmq::multipart_t out;
+                    out.addstr("KEY");
+                    out.addstr(hello->ticket_key);
+                    out.send(pipe_);
+                }
+            }
             follow_session(p, *env);
             if (!p.internal) to_parent("REP", p.tag, frame.to_string());
         }

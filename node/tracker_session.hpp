@@ -16,6 +16,7 @@
 //   out: "REP" [tag (u64)] [envelope]     its reply (or Error)
 //        "EVENT" [topic] [envelope]       a tracker event for this user
 //        "LOST" [reason]                  the session ended without a logout
+//        "KEY" [public key]               the tracker's ticket-signing key (on every Hello)
 #include <chrono>
 #include <cstdint>
 #include <memory>

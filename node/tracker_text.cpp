@@ -1,8 +1,31 @@
 #include "node/tracker_text.hpp"
 
+#include <cstdio>
+
+#include "messages/file_protocol.hpp"
 #include "messages/tracker_protocol.hpp"
 
 namespace p2p::node {
+
+namespace {
+
+// 512 B, 1.5 KiB, 64.0 MiB, 1.5 GiB.
+std::string human_size(uint64_t bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+std::string sources_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " source" : " sources") + " online"; }
+
+}  // namespace
 
 std::vector<std::string> reply_lines(const Envelope& reply) {
     switch (reply.kind()) {
@@ -44,6 +67,30 @@ std::vector<std::string> reply_lines(const Envelope& reply) {
             if (list->users.empty()) return {"no pending requests"};
             return list->users;
         }
+        case Kind::FileList: {
+            auto list = reply.as<msg::FileList>();
+            if (!list) break;
+            if (list->files.empty()) return {"no files shared in this group yet"};
+            std::vector<std::string> lines;
+            for (const auto& f : list->files) {
+                lines.push_back(f.name + " size=" + std::to_string(f.size) + " (" + human_size(f.size) +
+                                ") sources=" + std::to_string(f.sources_online) +
+                                " complete=" + std::to_string(f.complete_online));
+            }
+            return lines;
+        }
+        // The node uses these itself (download_file); a line for logs and tests.
+        case Kind::FileDetails: {
+            auto d = reply.as<msg::FileDetails>();
+            if (!d) break;
+            return {d->meta.name + " in " + d->group + ": " + human_size(d->meta.size) + ", " +
+                    sources_text(d->sources.size())};
+        }
+        case Kind::SourceList: {
+            auto list = reply.as<msg::SourceList>();
+            if (!list) break;
+            return {list->name + " in " + list->group + ": " + sources_text(list->sources.size())};
+        }
         default: break;
     }
     return {"error: the tracker sent an unexpected " + std::string(kind_name(reply.kind())) + " reply"};
@@ -72,6 +119,8 @@ std::optional<std::string> notice_line(const msg::TrackerEvent& e, const std::st
         if (e.user == me) return "notice: you are now the owner of " + e.group + " (" + e.by + " left)";
         return "notice: " + e.user + " is now the owner of " + e.group;
     }
+    if (e.type == ev::kFileAdded) return "notice: " + e.user + " shared " + e.file + " in " + e.group;
+    if (e.type == ev::kFileRemoved) return "notice: " + e.file + " is no longer shared in " + e.group;
     return std::nullopt;
 }
 

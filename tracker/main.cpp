@@ -12,7 +12,7 @@
 
 namespace {
 
-const char* kUsage = R"(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS]
+const char* kUsage = R"(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS] [--ticket-ttl SECONDS]
 
 Runs tracker number N (1-based) of the trackers listed in TRACKER_INFO.
 
@@ -22,9 +22,13 @@ TRACKER_INFO  one tracker per line: IP:PORT [pub=PORT] [key=value ...]; '#' star
 N             which line of TRACKER_INFO is this tracker.
 --data DIR    where the journal and snapshots live
               (default ~/.p2pshare/tracker-N). Every acknowledged change is on
-              disk there before the node hears "ok".
+              disk there before the node hears "ok". DIR/ticket_key is the
+              key that signs download tickets (made on first start; keep it).
 --session-timeout SECONDS
               a node silent this long loses its session (default 5).
+--ticket-ttl SECONDS
+              how long a download ticket lets its holder fetch pieces
+              (default 120); a downloader asks for a fresh one as it runs.
 
 Console commands (stdin): status, help, quit. SIGINT/SIGTERM stop it cleanly.
 )";
@@ -39,6 +43,7 @@ struct Options {
     uint32_t index = 0;
     std::string data_dir;
     double session_timeout_s = 5;
+    double ticket_ttl_s = 120;
 };
 
 bool parse_number(const std::string& text, double& out) {
@@ -67,13 +72,15 @@ int main(int argc, char** argv) {
             std::cout << kUsage;
             return 0;
         }
-        if (arg == "--data" || arg == "--session-timeout") {
+        if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
                 opt.data_dir = value;
-            } else if (!parse_number(value, opt.session_timeout_s)) {
+            } else if (arg == "--session-timeout" && !parse_number(value, opt.session_timeout_s)) {
                 return usage_error("--session-timeout wants a positive number of seconds");
+            } else if (arg == "--ticket-ttl" && (!parse_number(value, opt.ticket_ttl_s) || opt.ticket_ttl_s < 1)) {
+                return usage_error("--ticket-ttl wants a number of seconds, at least 1");
             }
         } else if (arg.rfind("--", 0) == 0) {
             return usage_error("unknown option " + arg);
@@ -108,6 +115,7 @@ int main(int argc, char** argv) {
     config.data_dir = opt.data_dir.empty() ? home_dir() + "/.p2pshare/tracker-" + std::to_string(opt.index)
                                            : opt.data_dir;
     config.session_timeout = std::chrono::milliseconds(static_cast<long>(opt.session_timeout_s * 1000));
+    config.ticket_ttl = std::chrono::seconds(static_cast<long>(opt.ticket_ttl_s));
 
     const int stop_fd = p2p::actors::stop_signal_fd();
     zmq::context_t ctx;

@@ -11,11 +11,13 @@
 #include "messages/limits.hpp"
 #include "messages/names.hpp"
 #include "messages/random_id.hpp"
+#include "messages/ticket.hpp"
 #include "tracker/core/machine.hpp"
 #include "tracker/durable_outbox.hpp"
 #include "tracker/journal_actor.hpp"
 #include "tracker/password_hasher.hpp"
 #include "tracker/storage/journal.hpp"
+#include "tracker/ticket_key_file.hpp"
 
 namespace p2p::tracker {
 
@@ -53,6 +55,7 @@ public:
           journal_(nullptr),
           hashers_(ctx, config.hashers) {
         recover();
+        ticket_key_ = load_or_create_ticket_key(config_.data_dir);
         journal_ = std::make_unique<JournalActor>(ctx, config_.data_dir);
         for (auto* s : {&router_, &pub_}) {
             s->set(zmq::sockopt::linger, 0);
@@ -111,10 +114,16 @@ private:
     }
 
     std::string status_text() const {
+        std::size_t files = 0, sharers = 0;
+        for (const auto& [name, g] : state_.groups) {
+            files += g.files.size();
+            for (const auto& [file_name, f] : g.files) sharers += f.sharers.size();
+        }
         std::ostringstream out;
         out << "tracker " << config_.index << " at " << config_.address.label() << ": role primary\n"
             << "users " << state_.users.size() << ", groups " << state_.groups.size() << ", sessions "
             << state_.sessions.size() << "\n"
+            << "files " << files << " (" << sharers << " sharers)\n"
             << "journal seq " << last_seq_ << " (durable " << outbox_.durable() << ", snapshot " << snapshot_seq_
             << ", " << counters_.fsyncs << " fsyncs)\n"
             << "requests " << counters_.requests << ", malformed " << counters_.malformed << ", refused "
@@ -196,6 +205,19 @@ private:
             case Kind::RejectRequest:
                 with<msg::RejectRequest>(*env, rid, [&](const auto& m) { commit(m, rid, req); });
                 break;
+            case Kind::ShareFile: with<msg::ShareFile>(*env, rid, [&](const auto& m) { commit(m, rid, req); }); break;
+            case Kind::StopShare: with<msg::StopShare>(*env, rid, [&](const auto& m) { commit(m, rid, req); }); break;
+            case Kind::ListFiles:
+                with<msg::ListFiles>(*env, rid, [&](const auto& m) { send_reply(rid, req, list_files(state_, m)); });
+                break;
+            case Kind::GetFile:
+                with<msg::GetFile>(*env, rid,
+                                   [&](const auto& m) { send_reply(rid, req, with_ticket(get_file(state_, m))); });
+                break;
+            case Kind::GetSources:
+                with<msg::GetSources>(*env, rid,
+                                      [&](const auto& m) { send_reply(rid, req, with_ticket(get_sources(state_, m))); });
+                break;
             default:
                 ++counters_.malformed;
                 send_error(rid, req, "unexpected", std::string(kind_name(env->kind())) + " is not a tracker request");
@@ -209,7 +231,27 @@ private:
             return;
         }
         greeted_.insert(rid);
-        send_now(rid, encode(req, msg::HelloOk{msg::kProtocolVersion, config_.index, "primary", {}}));
+        send_now(rid, encode(req, msg::HelloOk{msg::kProtocolVersion, config_.index, "primary",
+                                                ticket_key_.public_key}));
+    }
+
+    // The machine names who, which group and which file; the clock and the
+    // key are here: stamp the expiry and sign. Errors pass through.
+    Reply with_ticket(Reply reply) const {
+        msg::Ticket* ticket = nullptr;
+        if (auto* d = std::get_if<msg::FileDetails>(&reply)) ticket = &d->ticket;
+        if (auto* s = std::get_if<msg::SourceList>(&reply)) ticket = &s->ticket;
+        if (ticket) {
+            const auto now = std::chrono::system_clock::now().time_since_epoch();
+            ticket->expires = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count()) +
+                              static_cast<uint64_t>(config_.ticket_ttl.count());
+            try {
+                sign_ticket(ticket_key_, *ticket);
+            } catch (const std::exception& e) {  // OpenSSL out of memory: refuse this one, keep serving
+                return msg::Error{"internal", std::string("the tracker could not sign a ticket: ") + e.what()};
+            }
+        }
+        return reply;
     }
 
     void create_user(const std::string& rid, uint64_t req, const msg::CreateUser& m) {
@@ -352,6 +394,7 @@ private:
     std::unique_ptr<JournalActor> journal_;
     PasswordHashers hashers_;
     actors::Loop loop_;
+    TicketKey ticket_key_;
 
     State state_;
     uint64_t last_seq_ = 0;

@@ -1,6 +1,8 @@
 #pragma once
 // The tracker actor: a ROUTER for node requests, a PUB for events, the
 // journal actor and the password hashers, around the pure state machine.
+// It also holds the ticket key (DATA/ticket_key) and signs the tickets of
+// GetFile / GetSources replies with it.
 //
 // Pipe protocol:
 //   in:  "STATUS"             -> out: "STATUS" [multi-line text]
@@ -23,6 +25,7 @@ struct TrackerConfig {
     std::chrono::milliseconds session_timeout{5000};
     std::size_t hashers = 2;
     uint64_t snapshot_every = 10000;  // records between snapshots
+    std::chrono::seconds ticket_ttl{120};  // how long a download ticket stays valid
 };
 
 // Starts the actor; returns once it has recovered its state and bound its

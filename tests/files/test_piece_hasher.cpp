@@ -195,7 +195,7 @@ TEST_CASE("an exception from progress fails the hash instead of escaping", "[has
     CHECK_THAT(r.error(), Catch::EndsWith(": cancelled"));
 }
 
-TEST_CASE("the name is the base name; a trailing dot-dot is a directory", "[hasher]") {
+TEST_CASE("the name is the base name, and a path ending in .. is a directory", "[hasher]") {
     test::TempDir dir;
     fs::create_directory(dir / "sub");
     test::write_file(dir / "sub" / "report final.pdf", "pdf");

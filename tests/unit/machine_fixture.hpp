@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "messages/file_meta.hpp"
+#include "messages/sha256.hpp"
 #include "tracker/core/commands.hpp"
 #include "tracker/core/machine.hpp"
 #include "tracker/core/state.hpp"
@@ -28,6 +30,20 @@ inline std::string error_code(const Outcome& o) { return error_code(o.reply); }
 inline std::string error_text(const Reply& r) {
     if (const auto* e = std::get_if<msg::Error>(&r)) return e->text;
     return {};
+}
+inline std::string error_text(const Outcome& o) { return error_text(o.reply); }
+
+// Metadata that passes files::check_meta: real SHA-256 piece hashes (of
+// made-up piece contents; `salt` tells two files of one name apart) and the
+// file id over them.
+inline files::FileMeta meta_for(const std::string& name, uint64_t size, const std::string& salt = "",
+                                uint32_t piece_size = files::kPieceSize) {
+    files::FileMeta m{name, size, piece_size, {}, {}};
+    for (uint64_t i = 0; i < files::num_pieces(size, piece_size); ++i) {
+        m.piece_hashes.push_back(files::sha256(name + "/" + salt + "/" + std::to_string(i)));
+    }
+    m.file_id = files::file_id_of(m.piece_hashes);
+    return m;
 }
 
 struct Fixture {
@@ -74,6 +90,19 @@ struct Fixture {
     Outcome reject(const std::string& tok, const std::string& g, const std::string& u) {
         return run(msg::RejectRequest{tok, g, u});
     }
+    Outcome share(const std::string& tok, const std::string& g, const files::FileMeta& meta, bool complete = true) {
+        return run(msg::ShareFile{tok, g, meta, complete});
+    }
+    Outcome stop(const std::string& tok, const std::string& g, const std::string& name) {
+        return run(msg::StopShare{tok, g, name});
+    }
+    Reply files(const std::string& tok, const std::string& g) const { return list_files(state, msg::ListFiles{tok, g}); }
+    Reply file(const std::string& tok, const std::string& g, const std::string& name) const {
+        return get_file(state, msg::GetFile{tok, g, name});
+    }
+    Reply sources(const std::string& tok, const std::string& g, const std::string& name) const {
+        return get_sources(state, msg::GetSources{tok, g, name});
+    }
     Reply groups(const std::string& tok) const { return list_groups(state, msg::ListGroups{tok}); }
     Reply requests(const std::string& tok, const std::string& g) const {
         return list_requests(state, msg::ListRequests{tok, g});
@@ -106,11 +135,29 @@ struct Fixture {
         REQUIRE(it != state.groups.end());
         return it->second;
     }
+
+    bool has_file(const std::string& g, const std::string& name) const {
+        auto it = state.groups.find(g);
+        return it != state.groups.end() && it->second.files.count(name) == 1;
+    }
+    const SharedFile& shared(const std::string& g, const std::string& name) const {
+        INFO("file " << name << " in " << g);
+        REQUIRE(has_file(g, name));
+        return state.groups.at(g).files.at(name);
+    }
 };
 
 inline bool has_event(const Outcome& o, const std::string& topic, const std::string& type, const std::string& user) {
     return std::any_of(o.events.begin(), o.events.end(), [&](const Event& e) {
         return e.topic == topic && e.body.type == type && e.body.user == user;
+    });
+}
+
+inline bool has_file_event(const Outcome& o, const std::string& group, const std::string& type,
+                           const std::string& file, const std::string& user) {
+    return std::any_of(o.events.begin(), o.events.end(), [&](const Event& e) {
+        return e.topic == msg::group_topic(group) && e.body.type == type && e.body.group == group &&
+               e.body.file == file && e.body.user == user;
     });
 }
 

@@ -551,7 +551,7 @@ TEST_CASE("list_groups: every group with its owner, size and the caller's status
 namespace {
 
 // A seeded, random-ish session of ~2000 operations, valid and invalid, over a
-// few users, nodes and groups. Every command goes through f.run.
+// few users, nodes, groups and files. Every command goes through f.run.
 void random_session(Fixture& f, unsigned seed, int ops) {
     std::mt19937 rng(seed);
     auto pick = [&](const auto& v) -> const auto& {
@@ -561,9 +561,24 @@ void random_session(Fixture& f, unsigned seed, int ops) {
     const std::vector<std::string> nodes{"node-1", "node-2", "node-3", "node-4", "node-5"};
     const std::vector<std::string> groups{"g1", "g2", "g3", "films", "", "x y"};
     std::vector<std::string> tokens{"", "forged"};
+    // Two files named a.bin (a name clash), b.bin, an empty file, and
+    // metadata that fails check_meta.
+    std::vector<files::FileMeta> metas{meta_for("a.bin", 3 * files::kPieceSize + 5), meta_for("a.bin", 100, "other"),
+                                       meta_for("b.bin", files::kPieceSize), meta_for("empty.txt", 0)};
+    metas.push_back(metas[2]);
+    metas.back().file_id[0] ^= 1;
+    const std::vector<std::string> file_names{"a.bin", "b.bin", "empty.txt", "none.bin", "../x"};
+    // A live session's token whose user is in members, or "" when none is.
+    auto token_of_one_of = [&](const auto& members) {
+        std::vector<std::string> found;
+        for (const auto& [t, s] : f.state.sessions) {
+            if (std::find(members.begin(), members.end(), s.user) != members.end()) found.push_back(t);
+        }
+        return found.empty() ? std::string() : pick(found);
+    };
     int next_token = 0;
     for (int i = 0; i < ops; ++i) {
-        const int op = std::uniform_int_distribution<int>(0, 99)(rng);
+        const int op = std::uniform_int_distribution<int>(0, 119)(rng);
         // Mostly a live session's token; sometimes a stale, forged or empty one.
         std::string tok = pick(tokens);
         if (!f.state.sessions.empty() && op % 5 != 0) {
@@ -603,15 +618,45 @@ void random_session(Fixture& f, unsigned seed, int ops) {
                 }
             }
             f.run(msg::AcceptRequest{as, g, u});
-        } else {
+        } else if (op < 100) {
             const auto& g = pick(groups);
             std::string u = pick(users);
             if (auto it = f.state.groups.find(g); it != f.state.groups.end() && !it->second.pending.empty()) {
                 u = it->second.pending.front();
             }
             f.run(msg::RejectRequest{tok, g, u});
+        } else if (op < 112) {
+            // Mostly as a member of the group.
+            const auto& g = pick(groups);
+            std::string as = tok;
+            if (auto it = f.state.groups.find(g); it != f.state.groups.end() && op % 4 != 0) {
+                if (auto t = token_of_one_of(it->second.members); !t.empty()) as = t;
+            }
+            f.run(msg::ShareFile{as, g, pick(metas), op % 3 != 0});
+        } else {
+            // Mostly a shared file, as one of its sharers.
+            std::string g = pick(groups);
+            std::string name = pick(file_names);
+            std::vector<std::pair<std::string, std::string>> shared;
+            for (const auto& [gn, group] : f.state.groups) {
+                for (const auto& [fn, file] : group.files) shared.emplace_back(gn, fn);
+            }
+            if (!shared.empty() && op % 2 == 0) std::tie(g, name) = pick(shared);
+            std::string as = tok;
+            if (auto it = f.state.groups.find(g); it != f.state.groups.end() && op % 4 != 0) {
+                if (auto file = it->second.files.find(name); file != it->second.files.end()) {
+                    std::vector<std::string> sharers;
+                    for (const auto& [u, complete] : file->second.sharers) sharers.push_back(u);
+                    if (auto t = token_of_one_of(sharers); !t.empty()) as = t;
+                }
+            }
+            f.run(msg::StopShare{as, g, name});
         }
     }
+}
+
+bool contains_member(const Group& g, const std::string& user) {
+    return std::find(g.members.begin(), g.members.end(), user) != g.members.end();
 }
 
 std::size_t count_changed(const std::vector<Command>& commands) {
@@ -636,7 +681,9 @@ std::map<std::size_t, std::pair<int, int>> outcomes_by_kind(const std::vector<Co
 
 TEST_CASE("replay: the journal of commands rebuilds exactly the live state", "[machine][replay]") {
     Fixture live;
-    random_session(live, 20240611u, 2000);
+    // Any seed does; this one ends with sessions, groups and files in the
+    // state, so that the comparisons below cover them (checked below).
+    random_session(live, 13u, 2000);
     REQUIRE(live.applied.size() == 2000);
 
     // The session must exercise the machine, not just bounce off it.
@@ -653,6 +700,9 @@ TEST_CASE("replay: the journal of commands rebuilds exactly the live state", "[m
     CHECK(live.state.users.size() >= 5);
     CHECK_FALSE(live.state.sessions.empty());
     CHECK_FALSE(live.state.groups.empty());
+    std::size_t files_now = 0;
+    for (const auto& [name, g] : live.state.groups) files_now += g.files.size();
+    CHECK(files_now > 0);  // so the comparisons below cover files too
 
     SECTION("every command through encode_command/decode_command into a fresh state") {
         State replayed;
@@ -687,6 +737,18 @@ TEST_CASE("replay: the journal of commands rebuilds exactly the live state", "[m
         REQUIRE(other == live.state);
         other.groups.begin()->second.pending.push_back("zed");
         CHECK_FALSE(other == live.state);
+        for (auto& [name, g] : other.groups) {
+            g.pending = live.state.groups.at(name).pending;
+            if (g.files.empty()) continue;
+            REQUIRE(other == live.state);
+            auto& file = g.files.begin()->second;
+            file.sharers.begin()->second = !file.sharers.begin()->second;
+            CHECK_FALSE(other == live.state);
+            file.sharers.begin()->second = !file.sharers.begin()->second;
+            file.meta.size += 1;
+            CHECK_FALSE(other == live.state);
+            break;
+        }
     }
 }
 
@@ -701,7 +763,8 @@ TEST_CASE("invariants hold after every command of a long random session", "[mach
         if (!o.changed) {
             REQUIRE(s == before);
             REQUIRE(o.events.empty());
-            REQUIRE(std::holds_alternative<msg::Error>(o.reply));
+            // Refused, or a ShareFile repeating what the tracker already had.
+            if (!std::holds_alternative<msg::ShareFile>(f.applied[i])) REQUIRE(std::holds_alternative<msg::Error>(o.reply));
         }
         std::set<std::string> session_users, session_nodes;
         for (const auto& [tok, sess] : s.sessions) {
@@ -718,6 +781,13 @@ TEST_CASE("invariants hold after every command of a long random session", "[mach
             for (const auto& m : g.members) REQUIRE(seen.insert(m).second);
             for (const auto& p : g.pending) REQUIRE(seen.insert(p).second);  // no duplicates, disjoint
             for (const auto& u : seen) REQUIRE(s.users.count(u) == 1);
+            for (const auto& [file_name, file] : g.files) {
+                INFO("file " << file_name);
+                REQUIRE(file.meta.name == file_name);
+                REQUIRE(files::check_meta(file.meta).ok());
+                REQUIRE_FALSE(file.sharers.empty());
+                for (const auto& [u, complete] : file.sharers) REQUIRE(contains_member(g, u));
+            }
         }
     }
     CHECK(s == f.state);
@@ -750,7 +820,10 @@ TEST_CASE("decode_command refuses what is not a command", "[machine][replay]") {
                                        msg::JoinGroup{"t", "g"},
                                        msg::LeaveGroup{"t", "g"},
                                        msg::AcceptRequest{"t", "g", "u"},
-                                       msg::RejectRequest{"t", "g", "u"}};
+                                       msg::RejectRequest{"t", "g", "u"},
+                                       msg::ShareFile{"t", "g", meta_for("f.bin", 1000), false},
+                                       msg::StopShare{"t", "g", "f.bin"}};
+        REQUIRE(all.size() == std::variant_size_v<Command>);
         for (const auto& c : all) {
             auto back = decode_command(encode_command(c));
             REQUIRE(back.ok());
@@ -763,5 +836,11 @@ TEST_CASE("decode_command refuses what is not a command", "[machine][replay]") {
         CHECK(cu.salt == "s");
         CHECK(cu.hash == "h");
         CHECK(cu.iterations == 7);
+        auto share = decode_command(encode_command(all[9]));
+        const auto& sf = std::get<msg::ShareFile>(*share);
+        CHECK(sf.token == "t");
+        CHECK(sf.group == "g");
+        CHECK(sf.meta == meta_for("f.bin", 1000));
+        CHECK_FALSE(sf.complete);
     }
 }

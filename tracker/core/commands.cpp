@@ -30,6 +30,8 @@ Result<Command> decode_command(std::string_view bytes) {
         case Kind::LeaveGroup: return as_command<msg::LeaveGroup>(*env);
         case Kind::AcceptRequest: return as_command<msg::AcceptRequest>(*env);
         case Kind::RejectRequest: return as_command<msg::RejectRequest>(*env);
+        case Kind::ShareFile: return as_command<msg::ShareFile>(*env);
+        case Kind::StopShare: return as_command<msg::StopShare>(*env);
         default: return fail("journal record of kind " + std::string(kind_name(env->kind())) + " is no command");
     }
 }

@@ -10,6 +10,7 @@
 
 #include <msgpack.hpp>
 
+#include "messages/file_protocol.hpp"
 #include "messages/kind.hpp"
 #include "messages/result.hpp"
 #include "messages/tracker_events.hpp"
@@ -46,9 +47,10 @@ struct StoredCloseSession {
 
 using Command = std::variant<StoredCreateUser, StoredOpenSession, StoredCloseSession, msg::Logout,
                              msg::CreateGroup, msg::JoinGroup, msg::LeaveGroup, msg::AcceptRequest,
-                             msg::RejectRequest>;
+                             msg::RejectRequest, msg::ShareFile, msg::StopShare>;
 
-using Reply = std::variant<msg::Ok, msg::Error, msg::LoginOk, msg::GroupList, msg::UserList>;
+using Reply = std::variant<msg::Ok, msg::Error, msg::LoginOk, msg::GroupList, msg::UserList, msg::FileList,
+                           msg::FileDetails, msg::SourceList>;
 
 struct Event {
     std::string topic;
@@ -58,7 +60,7 @@ struct Event {
 struct Outcome {
     Reply reply;
     std::vector<Event> events;
-    bool changed = false;  // false: nothing to journal (the command was refused)
+    bool changed = false;  // false: nothing to journal (refused, or it changed nothing)
 };
 
 // Journal payloads: the command in the standard envelope (request_id 0).

@@ -1,6 +1,7 @@
 #include "tracker/core/machine.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "messages/names.hpp"
 
@@ -31,6 +32,12 @@ Event group_event(const std::string& type, const std::string& group, const std::
 Event user_event(const std::string& to, const std::string& type, const std::string& group,
                  const std::string& user, const std::string& by = {}) {
     return Event{msg::user_topic(to), msg::TrackerEvent{type, group, user, by}};
+}
+
+Event file_event(const std::string& type, const std::string& group, const std::string& file,
+                 const std::string& user) {
+    msg::TrackerEvent body{type, group, user, {}, file};
+    return Event{msg::group_topic(group), std::move(body)};
 }
 
 // Resolves a request's token to its user, or the reason it can't be.
@@ -120,6 +127,29 @@ Outcome apply_join_group(State& state, const msg::JoinGroup& c) {
                    true};
 }
 
+// Files are for members only: the group exists and the user is in it.
+std::optional<Error> check_member(const State& state, const std::string& user, const std::string& group,
+                                  const std::string& to_do) {
+    auto it = state.groups.find(group);
+    if (it == state.groups.end()) return error("no_such_group", "no group " + group);
+    if (!contains(it->second.members, user)) return error("not_member", "only members of " + group + " can " + to_do);
+    return std::nullopt;
+}
+
+// Drops user from one file's sharers; a file left with no sharer goes, and
+// its group hears file_removed.
+void drop_sharer(Group& g, const std::string& group, std::map<std::string, SharedFile>::iterator file,
+                 const std::string& user, std::vector<Event>& events) {
+    if (file->second.sharers.erase(user) == 0 || !file->second.sharers.empty()) return;
+    events.push_back(file_event(ev::kFileRemoved, group, file->first, user));
+    g.files.erase(file);
+}
+
+// Drops user from every file of g (the user leaves the group).
+void drop_shares(Group& g, const std::string& group, const std::string& user, std::vector<Event>& events) {
+    for (auto it = g.files.begin(); it != g.files.end();) drop_sharer(g, group, it++, user, events);
+}
+
 Outcome apply_leave_group(State& state, const msg::LeaveGroup& c) {
     auto who = authorize(state, c.token, c.group);
     if (who.problem) return Outcome{*who.problem, {}, false};
@@ -139,9 +169,10 @@ Outcome apply_leave_group(State& state, const msg::LeaveGroup& c) {
     if (g.members.empty()) {
         for (const auto& u : g.pending) events.push_back(user_event(u, ev::kGroupDeleted, c.group, u));
         events.push_back(group_event(ev::kGroupDeleted, c.group, who.user));
-        state.groups.erase(it);
+        state.groups.erase(it);  // its files go with it
         return Outcome{msg::Ok{"left " + c.group + "; it had no other member and is deleted"}, events, true};
     }
+    drop_shares(g, c.group, who.user, events);
     if (g.owner == who.user) {
         g.owner = g.members.front();
         events.push_back(group_event(ev::kOwnerChanged, c.group, g.owner, who.user));
@@ -189,6 +220,96 @@ Outcome apply_reject(State& state, const msg::RejectRequest& c) {
                    true};
 }
 
+// ---------------------------------------------------------------- files
+
+std::string pieces_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " piece" : " pieces"); }
+
+// New file: added with its sharer, file_added. Same file again: the user
+// is (still) a sharer, complete if either announcement said so; nothing to
+// journal when that was already so. Another file under the name: refused.
+Outcome apply_share_file(State& state, const msg::ShareFile& c) {
+    auto who = authorize(state, c.token, c.group);
+    if (who.problem) return Outcome{*who.problem, {}, false};
+    if (auto bad = check_member(state, who.user, c.group, "share files in it")) return Outcome{*bad, {}, false};
+    if (auto valid = files::check_meta(c.meta); !valid) return refuse("bad_meta", valid.error());
+    Group& g = state.groups.at(c.group);
+    const std::string& name = c.meta.name;
+    const msg::Ok ok{"sharing " + name + " in " + c.group + " (" + pieces_text(c.meta.piece_hashes.size()) + ")"};
+    auto it = g.files.find(name);
+    if (it == g.files.end()) {
+        g.files.emplace(name, SharedFile{c.meta, {{who.user, c.complete}}});
+        return Outcome{ok, {file_event(ev::kFileAdded, c.group, name, who.user)}, true};
+    }
+    SharedFile& file = it->second;
+    // Same name, same file means the same metadata: the file id covers the
+    // piece hashes but not the size or piece size.
+    if (!(file.meta == c.meta)) {
+        return refuse("name_taken", "a different file named " + name + " is already shared in " + c.group);
+    }
+    auto [sharer, added] = file.sharers.try_emplace(who.user, c.complete);
+    const bool completed = !added && c.complete && !sharer->second;
+    if (completed) sharer->second = true;
+    return Outcome{ok, {}, added || completed};
+}
+
+Outcome apply_stop_share(State& state, const msg::StopShare& c) {
+    auto who = authorize(state, c.token, c.group);
+    if (who.problem) return Outcome{*who.problem, {}, false};
+    if (auto bad = check_file_name(c.name)) return refuse("bad_name", "file name " + *bad);
+    auto git = state.groups.find(c.group);
+    if (git == state.groups.end()) return refuse("no_such_group", "no group " + c.group);
+    Group& g = git->second;
+    auto file = g.files.find(c.name);
+    if (file == g.files.end() || !file->second.sharers.count(who.user)) {
+        return refuse("not_sharing", "you are not sharing " + c.name + " in " + c.group);
+    }
+    std::vector<Event> events;
+    drop_sharer(g, c.group, file, who.user, events);
+    return Outcome{msg::Ok{"stopped sharing " + c.name + " in " + c.group}, events, true};
+}
+
+// Users with a live session -> that session (one per user).
+std::map<std::string, const Session*> online_users(const State& state) {
+    std::map<std::string, const Session*> out;
+    for (const auto& [token, s] : state.sessions) out.emplace(s.user, &s);
+    return out;
+}
+
+// The common prologue of get_file and get_sources.
+struct FileLookup {
+    std::string user;
+    const SharedFile* file = nullptr;
+    std::optional<Error> problem;
+};
+
+FileLookup find_file(const State& state, const std::string& token, const std::string& group,
+                     const std::string& name) {
+    auto who = authorize(state, token, group);
+    if (who.problem) return FileLookup{{}, nullptr, who.problem};
+    if (auto bad = check_file_name(name)) return FileLookup{who.user, nullptr, error("bad_name", "file name " + *bad)};
+    if (auto bad = check_member(state, who.user, group, "download its files")) return FileLookup{who.user, nullptr, bad};
+    const auto& files = state.groups.at(group).files;
+    auto it = files.find(name);
+    if (it == files.end()) return FileLookup{who.user, nullptr, error("no_such_file", "no file " + name + " in " + group)};
+    return FileLookup{who.user, &it->second, std::nullopt};
+}
+
+// The sharers with a live session, but not the asker: where to fetch from.
+std::vector<msg::Source> online_sources(const State& state, const SharedFile& file, const std::string& asker) {
+    const auto online = online_users(state);
+    std::vector<msg::Source> out;
+    for (const auto& [user, complete] : file.sharers) {
+        if (user == asker) continue;
+        if (auto it = online.find(user); it != online.end()) out.push_back(msg::Source{user, it->second->endpoint, complete});
+    }
+    return out;
+}
+
+// Who, which group, which file; the actor adds expires and the signature.
+msg::Ticket unsigned_ticket(const std::string& user, const std::string& group, const SharedFile& file) {
+    return msg::Ticket{user, group, file.meta.file_id, 0, {}};
+}
+
 }  // namespace
 
 const Session* find_session(const State& state, const std::string& token) {
@@ -209,6 +330,8 @@ Outcome apply(State& state, const Command& command) {
             if constexpr (std::is_same_v<T, msg::LeaveGroup>) return apply_leave_group(state, c);
             if constexpr (std::is_same_v<T, msg::AcceptRequest>) return apply_accept(state, c);
             if constexpr (std::is_same_v<T, msg::RejectRequest>) return apply_reject(state, c);
+            if constexpr (std::is_same_v<T, msg::ShareFile>) return apply_share_file(state, c);
+            if constexpr (std::is_same_v<T, msg::StopShare>) return apply_stop_share(state, c);
         },
         command);
 }
@@ -242,6 +365,38 @@ Reply list_requests(const State& state, const msg::ListRequests& request) {
                                       ") can list its join requests");
     }
     return msg::UserList{it->second.pending};
+}
+
+Reply list_files(const State& state, const msg::ListFiles& request) {
+    auto who = authorize(state, request.token, request.group);
+    if (who.problem) return *who.problem;
+    if (auto bad = check_member(state, who.user, request.group, "see its files")) return *bad;
+    const auto online = online_users(state);
+    msg::FileList out;
+    for (const auto& [name, file] : state.groups.at(request.group).files) {
+        msg::FileSummary row{name, file.meta.size, 0, 0, static_cast<uint32_t>(file.sharers.size())};
+        for (const auto& [user, complete] : file.sharers) {
+            if (!online.count(user)) continue;
+            ++row.sources_online;
+            if (complete) ++row.complete_online;
+        }
+        out.files.push_back(std::move(row));
+    }
+    return out;
+}
+
+Reply get_file(const State& state, const msg::GetFile& request) {
+    auto found = find_file(state, request.token, request.group, request.name);
+    if (found.problem) return *found.problem;
+    return msg::FileDetails{request.group, found.file->meta, online_sources(state, *found.file, found.user),
+                            unsigned_ticket(found.user, request.group, *found.file)};
+}
+
+Reply get_sources(const State& state, const msg::GetSources& request) {
+    auto found = find_file(state, request.token, request.group, request.name);
+    if (found.problem) return *found.problem;
+    return msg::SourceList{request.group, request.name, online_sources(state, *found.file, found.user),
+                           unsigned_ticket(found.user, request.group, *found.file)};
 }
 
 std::optional<msg::Error> check_create_user(const State& state, const msg::CreateUser& request) {

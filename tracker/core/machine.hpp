@@ -13,6 +13,17 @@
 //  - One session per user: a login from another node is refused while the
 //    user's session lives; a login from the same node replaces it; a node
 //    holds at most one session.
+//  - Files belong to a group, by name. Only members share, list or fetch
+//    them. A name names one file (one metadata) per group: sharing another
+//    file under a taken name is refused; sharing the same file again adds
+//    the user as a sharer (complete or partial; complete never goes back to
+//    partial). A file goes when its last sharer stops sharing it or leaves
+//    the group, and with its group.
+//  - Sharers are users, not sessions: logging out or timing out leaves the
+//    user a sharer, just offline (not a source) until it logs in again.
+//  - Sources handed to a downloader are the online sharers, never the
+//    asking user. The tracker actor adds the signed ticket (it owns the key
+//    and the clock).
 #include <optional>
 
 #include "tracker/core/commands.hpp"
@@ -24,6 +35,11 @@ Outcome apply(State& state, const Command& command);
 
 Reply list_groups(const State& state, const msg::ListGroups& request);
 Reply list_requests(const State& state, const msg::ListRequests& request);
+// FileList, sorted by name.
+Reply list_files(const State& state, const msg::ListFiles& request);
+// FileDetails / SourceList with an empty ticket; the asker is request.token.
+Reply get_file(const State& state, const msg::GetFile& request);
+Reply get_sources(const State& state, const msg::GetSources& request);
 
 // Checks made before the (slow) password hash is computed, so that a doomed
 // request costs nothing. The same checks run again in apply().

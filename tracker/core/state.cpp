@@ -10,8 +10,9 @@ bool operator==(const User& a, const User& b) {
 bool operator==(const Session& a, const Session& b) {
     return a.user == b.user && a.node_id == b.node_id && a.endpoint == b.endpoint;
 }
+bool operator==(const SharedFile& a, const SharedFile& b) { return a.meta == b.meta && a.sharers == b.sharers; }
 bool operator==(const Group& a, const Group& b) {
-    return a.owner == b.owner && a.members == b.members && a.pending == b.pending;
+    return a.owner == b.owner && a.members == b.members && a.pending == b.pending && a.files == b.files;
 }
 bool State::operator==(const State& o) const {
     return users == o.users && sessions == o.sessions && groups == o.groups;

@@ -9,6 +9,8 @@
 
 #include <msgpack.hpp>
 
+#include "messages/file_meta.hpp"
+
 namespace p2p::tracker {
 
 struct User {
@@ -25,11 +27,21 @@ struct Session {
     MSGPACK_DEFINE_MAP(user, node_id, endpoint);
 };
 
+// A file shared in a group. Sharers are users, not sessions: a sharer
+// without a live session is offline (not a source) but stays a sharer, and
+// serves again once it logs in and re-announces.
+struct SharedFile {
+    files::FileMeta meta;
+    std::map<std::string, bool> sharers;  // user -> has the complete file
+    MSGPACK_DEFINE_MAP(meta, sharers);
+};
+
 struct Group {
     std::string owner;
     std::vector<std::string> members;  // in join order, owner included: the next owner is members[1]
     std::vector<std::string> pending;  // join requests, oldest first
-    MSGPACK_DEFINE_MAP(owner, members, pending);
+    std::map<std::string, SharedFile> files{};  // by file name; each has at least one sharer
+    MSGPACK_DEFINE_MAP(owner, members, pending, files);
 };
 
 struct State {
@@ -43,6 +55,7 @@ struct State {
 
 bool operator==(const User&, const User&);
 bool operator==(const Session&, const Session&);
+bool operator==(const SharedFile&, const SharedFile&);
 bool operator==(const Group&, const Group&);
 
 std::string encode_state(const State& state);

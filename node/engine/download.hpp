@@ -1,0 +1,71 @@
+#pragma once
+// One download's state, owned by the transfer engine: the piece picker, the
+// sources with their request windows, the .part file, progress counters.
+// The engine does the socket I/O; this class decides.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "messages/file_meta.hpp"
+#include "messages/file_protocol.hpp"
+#include "node/transfer/piece_picker.hpp"
+
+namespace p2p::node {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct SourceState {
+    uint32_t id = 0;  // PeerId in the picker, and the key of the engine's socket
+    std::string endpoint;
+    std::string user;
+    bool complete = false;
+    bool known = false;           // its bitfield has arrived
+    std::map<uint32_t, SteadyClock::time_point> in_flight;  // piece -> deadline
+    uint64_t pieces_received = 0;
+    SteadyClock::time_point next_have_poll{};
+    int timeouts = 0;
+};
+
+enum class DownloadPhase { Fetching, Checking, Done, Failed };
+
+struct Download {
+    uint32_t id = 0;
+    std::string group;
+    files::FileMeta meta;
+    std::string dest_dir;
+    std::string part_path;
+    std::string final_path;
+    std::string resume_path;
+    int fd = -1;
+    msg::Ticket ticket;
+    transfer::PiecePicker picker;
+    std::map<uint32_t, SourceState> sources;   // by source id
+    std::map<std::string, std::string> banned;  // endpoint -> why (bad pieces)
+    std::map<std::string, SteadyClock::time_point> cooling;  // endpoint -> until (stopped answering)
+    DownloadPhase phase = DownloadPhase::Fetching;
+    std::string problem;  // why it is not moving / why it failed
+    uint64_t pieces_fetched = 0;   // this run, excluding resumed ones
+    uint64_t resumed_pieces = 0;
+    uint64_t bad_pieces = 0;
+    uint64_t bytes_done_at_start = 0;
+    SteadyClock::time_point started = SteadyClock::now();
+    SteadyClock::time_point finished{};
+    SteadyClock::time_point last_resume_save = SteadyClock::now();
+    bool resume_dirty = false;
+    int reported_quarter = 0;
+    // Rate over a sliding window of (time, bytes stored).
+    std::vector<std::pair<SteadyClock::time_point, uint64_t>> rate_samples;
+
+    explicit Download(std::size_t pieces) : picker(pieces) {}
+    uint64_t bytes_have() const;
+    double rate_bytes_per_s(SteadyClock::time_point now) const;
+    std::string status_line(SteadyClock::time_point now) const;
+};
+
+}  // namespace p2p::node

@@ -1,0 +1,68 @@
+#pragma once
+// The transfer engine's pipe protocol (parent = the REPL). Frames:
+// [op][msgpack body], body absent where noted.
+//
+//   in:  "KEY"     [tracker ticket public key]     checks tickets when serving
+//        "SERVE"   ServeFile                       serve a complete file
+//        "UNSERVE" ServeFile (group, meta.name)    stop serving it
+//        "START"   StartDownload                   begin or resume a download
+//        "SOURCES" msg::SourceList                 fresh sources + ticket for a download
+//        "STATUS"  (no body)                       -> out "STATUS" [lines]
+//        "UPLOADS" (no body)                       -> out "UPLOADS" [lines]
+//        "RESET"   (no body)                       logout: stop serving, pause downloads
+//   out: "ANNOUNCE" Announce                       tell the tracker we serve it
+//        "NEED_SOURCES" [group][name]              ask the tracker for sources
+//        "DONE"   ServeFile                        downloaded, verified, now served
+//        "FAILED" [group][name][reason]           download stopped with an error
+//        "PROGRESS" [group][name][percent]        crossed 25, 50 or 75 %
+#include <string>
+
+#include <msgpack.hpp>
+
+#include "messages/file_meta.hpp"
+#include "messages/file_protocol.hpp"
+
+namespace p2p::node {
+
+struct ServeFile {
+    std::string group;
+    std::string path;
+    files::FileMeta meta;
+    MSGPACK_DEFINE_MAP(group, path, meta);
+};
+
+struct StartDownload {
+    std::string group;
+    files::FileMeta meta;
+    std::string dest_dir;
+    std::string resume_path;  // where the resume record lives
+    std::string have;         // bitfield bytes from the resume record, or empty
+    std::vector<msg::Source> sources;
+    msg::Ticket ticket;
+    MSGPACK_DEFINE_MAP(group, meta, dest_dir, resume_path, have, sources, ticket);
+};
+
+struct Announce {
+    std::string group;
+    files::FileMeta meta;
+    bool complete = false;
+    MSGPACK_DEFINE_MAP(group, meta, complete);
+};
+
+template <class T>
+std::string pack_body(const T& body) {
+    msgpack::sbuffer buf;
+    msgpack::pack(buf, body);
+    return std::string(buf.data(), buf.size());
+}
+
+// Our own pipe: a failure here is a bug, so it throws.
+template <class T>
+T unpack_body(const void* data, std::size_t size) {
+    auto handle = msgpack::unpack(static_cast<const char*>(data), size);
+    T out;
+    handle.get().convert(out);
+    return out;
+}
+
+}  // namespace p2p::node

@@ -1,0 +1,216 @@
+#include "node/engine/piece_server.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "messages/envelope.hpp"
+#include "messages/peer_protocol.hpp"
+#include "messages/ticket.hpp"
+#include "messages/tracker_protocol.hpp"
+
+namespace p2p::node {
+
+namespace {
+uint64_t unix_now() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+}  // namespace
+
+PieceServer::~PieceServer() { unserve_all(); }
+
+std::string PieceServer::serve_complete(const std::string& group, const std::string& path,
+                                        const files::FileMeta& meta) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
+    // A finished download keeps its count of pieces served while partial.
+    uint64_t served = 0;
+    if (auto it = files_.find(meta.file_id); it != files_.end()) served = it->second.pieces_served;
+    unserve(meta.file_id);
+    ServedFile f{group, path, meta, fd, true, transfer::Bitfield(meta.piece_hashes.size()), served};
+    f.have.set_all();
+    files_.emplace(meta.file_id, std::move(f));
+    return {};
+}
+
+void PieceServer::serve_partial(const std::string& group, const std::string& path, const files::FileMeta& meta,
+                                int fd, const transfer::Bitfield& have) {
+    unserve(meta.file_id);
+    files_.emplace(meta.file_id, ServedFile{group, path, meta, fd, false, have, 0});
+}
+
+void PieceServer::mark_have(const std::string& file_id, uint32_t index) {
+    auto it = files_.find(file_id);
+    if (it != files_.end() && index < it->second.have.size()) it->second.have.set(transfer::PieceIndex{index});
+}
+
+void PieceServer::unserve(const std::string& file_id) {
+    auto it = files_.find(file_id);
+    if (it == files_.end()) return;
+    if (it->second.owns_fd) ::close(it->second.fd);
+    files_.erase(it);
+}
+
+void PieceServer::unserve_all() {
+    for (auto& [id, f] : files_) {
+        if (f.owns_fd) ::close(f.fd);
+    }
+    files_.clear();
+}
+
+std::vector<std::string> PieceServer::upload_lines() const {
+    std::vector<std::string> lines;
+    for (const auto& [id, f] : files_) {
+        lines.push_back("[S] [" + f.group + "] " + f.meta.name + " served=" + std::to_string(f.pieces_served) +
+                        " pieces have=" + std::to_string(f.have.count()) + "/" + std::to_string(f.have.size()));
+    }
+    return lines;
+}
+
+void PieceServer::handle_router() {
+    // Bounded so that serving cannot starve the downloads on the same thread.
+    for (int i = 0; i < 64; ++i) {
+        zmq::multipart_t frames;
+        if (!frames.recv(router_, static_cast<int>(zmq::recv_flags::dontwait))) return;
+        if (frames.size() != 2) {
+            ++malformed_;
+            continue;
+        }
+        handle_request(frames[0].to_string(), frames[1]);
+    }
+}
+
+void PieceServer::reply_error(const std::string& rid, uint64_t request_id, const std::string& code,
+                              const std::string& text) {
+    zmq::multipart_t out;
+    out.addstr(rid);
+    out.addstr(encode(request_id, msg::Error{code, text}));
+    out.send(router_, static_cast<int>(zmq::send_flags::dontwait));
+}
+
+bool PieceServer::ticket_ok(const std::string& rid, uint64_t request_id, const msg::Ticket& ticket) {
+    const uint64_t now = unix_now();
+    auto known = good_signatures_.find(ticket.signature);
+    if (known != good_signatures_.end() && known->second >= now && files_.count(ticket.file_id)) return true;
+    auto it = files_.find(ticket.file_id);
+    if (it == files_.end()) {
+        reply_error(rid, request_id, "not_served", "this node does not serve that file");
+        return false;
+    }
+    auto valid = check_ticket(ticket_key_, ticket, ticket.file_id, now);
+    if (!valid || ticket.group != it->second.group) {
+        reply_error(rid, request_id, "bad_ticket", valid ? "ticket is for another group" : valid.error());
+        return false;
+    }
+    if (good_signatures_.size() > 10000) good_signatures_.clear();
+    good_signatures_[ticket.signature] = ticket.expires;
+    return true;
+}
+
+void PieceServer::handle_request(const std::string& rid, const zmq::message_t& frame) {
+    auto env = decode_envelope(frame.data(), frame.size());
+    if (!env) {
+        ++malformed_;
+        reply_error(rid, 0, "malformed", env.error());
+        return;
+    }
+    const uint64_t req = env->request_id();
+    if (env->kind() == Kind::HaveRequest) {
+        auto m = env->as<msg::HaveRequest>();
+        if (!m) {
+            ++malformed_;
+            return reply_error(rid, req, "malformed", m.error());
+        }
+        if (!ticket_ok(rid, req, m->ticket)) return;
+        const ServedFile& f = files_.at(m->ticket.file_id);
+        zmq::multipart_t out;
+        out.addstr(rid);
+        out.addstr(encode(req, msg::HaveReply{f.meta.file_id, f.have.to_bytes()}));
+        out.send(router_, static_cast<int>(zmq::send_flags::dontwait));
+        return;
+    }
+    if (env->kind() != Kind::PieceRequest) {
+        ++malformed_;
+        return reply_error(rid, req, "unexpected", std::string(kind_name(env->kind())) + " is not a peer request");
+    }
+    auto m = env->as<msg::PieceRequest>();
+    if (!m) {
+        ++malformed_;
+        return reply_error(rid, req, "malformed", m.error());
+    }
+    if (!ticket_ok(rid, req, m->ticket)) return;
+    QueuedPiece q{rid, req, m->ticket.file_id, m->index};
+    if (!queue_.empty() || !budget_allows(files::piece_length(files_.at(q.file_id).meta, q.index))) {
+        auto& mine = queue_[rid];
+        if (mine.empty()) turn_.push_back(rid);
+        mine.push_back(std::move(q));
+        return;
+    }
+    send_piece(q);
+}
+
+bool PieceServer::budget_allows(uint32_t bytes) {
+    if (limit_ == 0) return true;
+    const auto now = std::chrono::steady_clock::now();
+    const double secs = std::chrono::duration<double>(now - budget_time_).count();
+    budget_time_ = now;
+    // At most a quarter second of credit: a cap, not a burst allowance.
+    budget_ = std::min(budget_ + secs * static_cast<double>(limit_), static_cast<double>(limit_) / 4 + bytes);
+    if (budget_ < bytes) return false;
+    budget_ -= bytes;
+    return true;
+}
+
+void PieceServer::drain() {
+    while (!turn_.empty()) {
+        const std::string rid = turn_.front();
+        auto& mine = queue_[rid];
+        const QueuedPiece& q = mine.front();
+        auto it = files_.find(q.file_id);
+        if (it != files_.end() && !budget_allows(files::piece_length(it->second.meta, q.index))) return;
+        if (it != files_.end()) send_piece(q);
+        mine.pop_front();
+        turn_.pop_front();
+        if (mine.empty()) {
+            queue_.erase(rid);
+        } else {
+            turn_.push_back(rid);
+        }
+    }
+}
+
+void PieceServer::send_piece(const QueuedPiece& q) {
+    auto it = files_.find(q.file_id);
+    if (it == files_.end()) return reply_error(q.rid, q.request_id, "not_served", "this node stopped serving that file");
+    ServedFile& f = it->second;
+    const std::string& rid = q.rid;
+    const uint64_t req = q.request_id;
+    if (q.index >= f.have.size() || !f.have.test(transfer::PieceIndex{q.index})) {
+        return reply_error(rid, req, "no_piece", "piece " + std::to_string(q.index) + " is not here");
+    }
+    const uint32_t len = files::piece_length(f.meta, q.index);
+    zmq::message_t bytes(len);
+    std::size_t done = 0;
+    while (done < len) {
+        const ssize_t n = ::pread(f.fd, static_cast<char*>(bytes.data()) + done, len - done,
+                                  static_cast<off_t>(uint64_t{q.index} * f.meta.piece_size + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            return reply_error(rid, req, "read_failed",
+                               "cannot read piece " + std::to_string(q.index) + ": " +
+                                   (n < 0 ? std::strerror(errno) : "file is shorter than shared"));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    ++f.pieces_served;
+    router_.send(zmq::buffer(rid), zmq::send_flags::sndmore);
+    const std::string header = encode(req, msg::PieceReply{f.meta.file_id, q.index});
+    router_.send(zmq::buffer(header), zmq::send_flags::sndmore);
+    router_.send(bytes, zmq::send_flags::none);
+}
+
+}  // namespace p2p::node

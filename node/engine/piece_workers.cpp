@@ -1,0 +1,116 @@
+#include "node/engine/piece_workers.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <numeric>
+#include <zmq_addon.hpp>
+
+#include "actors/loop.hpp"
+#include "messages/sha256.hpp"
+#include "node/files/piece_hasher.hpp"
+
+namespace p2p::node {
+
+namespace {
+
+PieceOutcome store(const PieceJob& job, const zmq::message_t& bytes, int& error) {
+    const std::string digest = files::sha256(bytes.data(), bytes.size());
+    if (digest.size() != 32 || std::memcmp(digest.data(), job.hash, 32) != 0) return PieceOutcome::BadHash;
+    const auto* p = static_cast<const char*>(bytes.data());
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::pwrite(job.fd, p + done, bytes.size() - done, static_cast<off_t>(job.offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            error = n < 0 ? errno : ENOSPC;
+            return PieceOutcome::WriteFailed;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return PieceOutcome::Stored;
+}
+
+std::string check(const std::string& path, const std::string& file_id) {
+    auto meta = files::hash_file(path, files::kPieceSize, 1);
+    if (!meta) return meta.error();
+    if (meta->file_id != file_id) return "the file on disk does not match its file id";
+    return {};
+}
+
+void worker_body(zmq::socket_t& pipe) {
+    actors::Loop loop;
+    loop.on_pipe(pipe, [&](zmq::multipart_t& msg) {
+        if (msg.size() == 4 && msg[0].to_string_view() == "CHECK") {
+            zmq::multipart_t out;
+            out.addstr("CHECKED");
+            out.add(std::move(msg[1]));
+            out.addstr(check(msg[2].to_string(), msg[3].to_string()));
+            out.send(pipe);
+            return;
+        }
+        if (msg.size() != 2 || msg[0].size() != sizeof(PieceJob)) return;
+        PieceJob job;
+        std::memcpy(&job, msg[0].data(), sizeof job);
+        PieceJobResult result{job.download, job.source, job.index, PieceOutcome::Stored, 0};
+        result.outcome = store(job, msg[1], result.error);
+        msg.clear();  // free the piece before reporting, to bound memory
+        pipe.send(zmq::buffer(&result, sizeof result), zmq::send_flags::none);
+    });
+    actors::signal_ready(pipe);
+    loop.run();
+}
+
+}  // namespace
+
+PieceWorkers::PieceWorkers(zmq::context_t& ctx, std::size_t count) : outstanding_(count, 0) {
+    for (std::size_t i = 0; i < count; ++i) {
+        workers_.push_back(std::make_unique<actors::Actor>(ctx, "piece-worker-" + std::to_string(i), worker_body));
+    }
+}
+
+std::size_t PieceWorkers::least_busy() const {
+    return static_cast<std::size_t>(std::min_element(outstanding_.begin(), outstanding_.end()) - outstanding_.begin());
+}
+
+std::size_t PieceWorkers::queued() const { return std::accumulate(outstanding_.begin(), outstanding_.end(), std::size_t{0}); }
+
+void PieceWorkers::submit(const PieceJob& job, zmq::message_t&& bytes) {
+    const std::size_t i = least_busy();
+    workers_[i]->pipe().send(zmq::buffer(&job, sizeof job), zmq::send_flags::sndmore);
+    workers_[i]->pipe().send(bytes, zmq::send_flags::none);
+    ++outstanding_[i];
+}
+
+void PieceWorkers::check_file(uint64_t job, const std::string& path, const std::string& file_id) {
+    const std::size_t i = least_busy();
+    zmq::multipart_t msg;
+    msg.addstr("CHECK");
+    msg.addtyp(job);
+    msg.addstr(path);
+    msg.addstr(file_id);
+    msg.send(workers_[i]->pipe());
+    ++outstanding_[i];
+}
+
+bool PieceWorkers::receive(std::size_t i, Event& out) {
+    zmq::multipart_t msg;
+    if (!msg.recv(workers_[i]->pipe(), static_cast<int>(zmq::recv_flags::dontwait))) return false;
+    if (outstanding_[i] > 0) --outstanding_[i];
+    if (msg.size() == 3 && msg[0].to_string_view() == "CHECKED") {
+        out.is_check = true;
+        std::memcpy(&out.check_job, msg[1].data(), std::min<std::size_t>(msg[1].size(), sizeof out.check_job));
+        out.check_error = msg[2].to_string();
+        return true;
+    }
+    if (msg.size() == 1 && msg[0].size() == sizeof(PieceJobResult)) {
+        out.is_check = false;
+        std::memcpy(&out.piece, msg[0].data(), sizeof out.piece);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace p2p::node

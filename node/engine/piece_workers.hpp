@@ -1,0 +1,66 @@
+#pragma once
+// Workers that hash each arriving piece and write it with pwrite, off the
+// engine's network thread: on two cores, hashing inline would halve the
+// receive rate. The piece's bytes move from the socket to the worker without
+// a copy (inproc passes the message itself).
+//
+// Pipe protocol of a worker:
+//   in:  [Job][piece bytes]
+//   out: [JobResult]
+// or, for a whole-file check:
+//   in:  "CHECK" [job id u64][path][expected file id]
+//   out: "CHECKED" [job id u64][error text, empty when the file matches]
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "actors/actor.hpp"
+
+namespace p2p::node {
+
+struct PieceJob {
+    uint32_t download = 0;
+    uint32_t source = 0;
+    uint32_t index = 0;
+    int fd = -1;
+    uint64_t offset = 0;
+    unsigned char hash[32] = {};
+};
+
+enum class PieceOutcome : uint32_t { Stored = 0, BadHash = 1, WriteFailed = 2 };
+
+struct PieceJobResult {
+    uint32_t download = 0;
+    uint32_t source = 0;
+    uint32_t index = 0;
+    PieceOutcome outcome = PieceOutcome::Stored;
+    int error = 0;  // errno when WriteFailed
+};
+
+class PieceWorkers {
+public:
+    PieceWorkers(zmq::context_t& ctx, std::size_t count);
+    void submit(const PieceJob& job, zmq::message_t&& bytes);
+    void check_file(uint64_t job, const std::string& path, const std::string& file_id);
+    std::size_t size() const { return workers_.size(); }
+    zmq::socket_t& pipe(std::size_t i) { return workers_[i]->pipe(); }
+    std::size_t queued() const;
+
+    struct Event {
+        bool is_check = false;
+        PieceJobResult piece;
+        uint64_t check_job = 0;
+        std::string check_error;
+    };
+    bool receive(std::size_t i, Event& out);
+
+private:
+    std::size_t least_busy() const;
+    std::vector<std::unique_ptr<actors::Actor>> workers_;
+    std::vector<std::size_t> outstanding_;
+};
+
+}  // namespace p2p::node

@@ -1,0 +1,529 @@
+#include "node/engine/transfer_engine.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <zmq_addon.hpp>
+
+#include "actors/loop.hpp"
+#include "messages/envelope.hpp"
+#include "messages/peer_protocol.hpp"
+#include "messages/tracker_protocol.hpp"
+#include "node/engine/download.hpp"
+#include "node/engine/engine_protocol.hpp"
+#include "node/engine/piece_server.hpp"
+#include "node/engine/piece_workers.hpp"
+#include "node/files/resume_record.hpp"
+
+namespace p2p::node {
+
+namespace {
+
+using namespace std::chrono_literals;
+using transfer::PieceIndex;
+
+constexpr auto kPieceTimeout = 5s;
+constexpr auto kHavePoll = 1s;
+constexpr auto kSourcesRefresh = 2s;
+constexpr auto kCooling = 20s;
+constexpr auto kResumeEvery = 1s;
+
+class Engine {
+public:
+    Engine(zmq::context_t& ctx, EngineConfig config, zmq::socket_t& pipe)
+        : ctx_(ctx),
+          config_(std::move(config)),
+          pipe_(pipe),
+          router_(ctx, zmq::socket_type::router),
+          server_(router_),
+          workers_(ctx, config_.workers),
+          rng_(std::random_device{}()) {
+        router_.set(zmq::sockopt::linger, 0);
+        router_.set(zmq::sockopt::maxmsgsize, int64_t{1} << 20);
+        router_.bind("tcp://" + config_.endpoint);
+        server_.set_upload_limit(config_.upload_limit);
+    }
+
+    ~Engine() { reset(); }
+
+    void run() {
+        loop_.on_pipe(pipe_, [this](zmq::multipart_t& m) { handle_pipe(m); });
+        loop_.on(router_, [this] { server_.handle_router(); });
+        for (std::size_t i = 0; i < workers_.size(); ++i) loop_.on(workers_.pipe(i), [this, i] { handle_worker(i); });
+        loop_.every(200ms, [this] { tick(); });
+        if (config_.upload_limit > 0) loop_.every(10ms, [this] { server_.drain(); });
+        loop_.every(kSourcesRefresh, [this] { ask_for_sources(); });
+        actors::signal_ready(pipe_);
+        loop_.run();
+    }
+
+private:
+    struct Link {
+        uint32_t download = 0;
+        uint32_t source = 0;
+        std::unique_ptr<zmq::socket_t> socket;
+    };
+    static uint64_t link_key(uint32_t download, uint32_t source) { return (uint64_t{download} << 32) | source; }
+
+    // ---- pipe -------------------------------------------------------------
+    void handle_pipe(zmq::multipart_t& m) {
+        const std::string op = m.size() > 0 ? m[0].to_string() : "";
+        if (op == "KEY" && m.size() == 2) {
+            server_.set_ticket_key(m[1].to_string());
+        } else if (op == "SERVE" && m.size() == 2) {
+            auto f = unpack_body<ServeFile>(m[1].data(), m[1].size());
+            if (auto err = server_.serve_complete(f.group, f.path, f.meta); !err.empty()) {
+                notify("FAILED", {f.group, f.meta.name, err});
+            }
+        } else if (op == "UNSERVE" && m.size() == 2) {
+            auto f = unpack_body<ServeFile>(m[1].data(), m[1].size());
+            server_.unserve(f.meta.file_id);
+        } else if (op == "START" && m.size() == 2) {
+            start(unpack_body<StartDownload>(m[1].data(), m[1].size()));
+        } else if (op == "SOURCES" && m.size() == 2) {
+            auto list = unpack_body<msg::SourceList>(m[1].data(), m[1].size());
+            for (auto& [id, d] : downloads_) {
+                if (d->group == list.group && d->meta.name == list.name && d->phase == DownloadPhase::Fetching) {
+                    d->ticket = list.ticket;
+                    add_sources(*d, list.sources, true);
+                }
+            }
+        } else if (op == "STATUS") {
+            std::string text;
+            const auto now = SteadyClock::now();
+            for (const auto& [id, d] : downloads_) text += d->status_line(now) + "\n";
+            reply_text("STATUS", text);
+        } else if (op == "UPLOADS") {
+            std::string text;
+            for (const auto& line : server_.upload_lines()) text += line + "\n";
+            reply_text("UPLOADS", text);
+        } else if (op == "RESET") {
+            reset();
+        }
+    }
+
+    void reply_text(const char* op, const std::string& text) {
+        zmq::multipart_t out;
+        out.addstr(op);
+        out.addstr(text);
+        out.send(pipe_);
+    }
+
+    void notify(const char* op, std::initializer_list<std::string> fields) {
+        zmq::multipart_t out;
+        out.addstr(op);
+        for (const auto& f : fields) out.addstr(f);
+        out.send(pipe_);
+    }
+
+    // ---- starting -----------------------------------------------------------
+    void start(StartDownload s) {
+        for (const auto& [id, d] : downloads_) {
+            if (d->meta.file_id == s.meta.file_id && d->dest_dir == s.dest_dir && d->phase != DownloadPhase::Failed) {
+                return;  // already running
+            }
+        }
+        auto d = std::make_unique<Download>(s.meta.piece_hashes.size());
+        d->id = next_download_++;
+        d->group = s.group;
+        d->meta = s.meta;
+        d->dest_dir = s.dest_dir;
+        d->final_path = (std::filesystem::path(s.dest_dir) / s.meta.name).string();
+        d->part_path = d->final_path + ".part";
+        d->resume_path = s.resume_path;
+        d->ticket = s.ticket;
+        Download& dl = *d;
+        downloads_.emplace(dl.id, std::move(d));
+
+        const bool resuming = !s.have.empty() && std::filesystem::exists(dl.part_path);
+        dl.fd = ::open(dl.part_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (dl.fd < 0) return fail(dl, "cannot create " + dl.part_path + ": " + std::strerror(errno));
+        if (resuming) {
+            if (auto have = transfer::Bitfield::from_bytes(s.have, dl.meta.piece_hashes.size())) {
+                have->for_each_set([&](PieceIndex p) { dl.picker.mark_have(p); });
+                dl.resumed_pieces = have->count();
+                if (!dl.meta.piece_hashes.empty()) {
+                    dl.reported_quarter = static_cast<int>(4 * dl.resumed_pieces / dl.meta.piece_hashes.size());
+                }
+            }
+        } else if (dl.meta.size > 0) {
+            const int err = ::posix_fallocate(dl.fd, 0, static_cast<off_t>(dl.meta.size));
+            if (err != 0) {
+                return fail(dl, "cannot reserve " + std::to_string(dl.meta.size) + " bytes for " + dl.part_path + ": " +
+                                    std::strerror(err));
+            }
+        }
+        dl.bytes_done_at_start = dl.bytes_have();
+        if (!save_resume(dl)) return;
+        server_.serve_partial(dl.group, dl.part_path, dl.meta, dl.fd, dl.picker.have_bitfield());
+        zmq::multipart_t out;
+        out.addstr("ANNOUNCE");
+        out.addstr(pack_body(Announce{dl.group, dl.meta, false}));
+        out.send(pipe_);
+        if (dl.picker.is_complete()) return finish(dl);
+        add_sources(dl, s.sources, false);
+        update_problem(dl);
+    }
+
+    bool save_resume(Download& d) {
+        try {
+            files::ResumeRecord rec{d.group, d.meta, d.dest_dir, d.picker.have_bitfield().to_bytes(), ++resume_version_};
+            files::save_resume(d.resume_path, rec);
+            d.resume_dirty = false;
+            d.last_resume_save = SteadyClock::now();
+            return true;
+        } catch (const std::exception& e) {
+            fail(d, std::string("cannot save the resume record: ") + e.what());
+            return false;
+        }
+    }
+
+    // ---- sources ------------------------------------------------------------
+    void add_sources(Download& d, const std::vector<msg::Source>& list, bool authoritative) {
+        const auto now = SteadyClock::now();
+        if (authoritative) {
+            // Sources the tracker no longer lists went offline.
+            std::vector<uint32_t> gone;
+            for (const auto& [id, s] : d.sources) {
+                bool listed = false;
+                for (const auto& l : list) listed |= l.endpoint == s.endpoint;
+                if (!listed) gone.push_back(id);
+            }
+            for (uint32_t id : gone) drop_source(d, id, "");
+        }
+        for (const auto& l : list) {
+            if (l.endpoint == config_.endpoint || d.banned.count(l.endpoint)) continue;
+            if (auto c = d.cooling.find(l.endpoint); c != d.cooling.end() && c->second > now) continue;
+            bool present = false;
+            for (const auto& [id, s] : d.sources) present |= s.endpoint == l.endpoint;
+            if (present) continue;
+            SourceState s;
+            s.id = next_source_++;
+            s.endpoint = l.endpoint;
+            s.user = l.user;
+            s.complete = l.complete;
+            Link link{d.id, s.id, std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer)};
+            link.socket->set(zmq::sockopt::linger, 0);
+            link.socket->set(zmq::sockopt::maxmsgsize, int64_t{d.meta.piece_size} + 65536);
+            link.socket->set(zmq::sockopt::rcvbuf, 4 << 20);
+            link.socket->connect("tcp://" + l.endpoint);
+            const uint64_t key = link_key(d.id, s.id);
+            loop_.on(*link.socket, [this, key] { handle_link(key); });
+            links_.emplace(key, std::move(link));
+            d.sources.emplace(s.id, std::move(s));
+            poll_have(d, d.sources.at(s.id));
+        }
+    }
+
+    void drop_source(Download& d, uint32_t source_id, const std::string& why) {
+        auto it = d.sources.find(source_id);
+        if (it == d.sources.end()) return;
+        d.picker.remove_peer(source_id);
+        if (!why.empty()) d.problem = "dropped " + it->second.user + "@" + it->second.endpoint + ": " + why;
+        d.sources.erase(it);
+        auto link = links_.find(link_key(d.id, source_id));
+        if (link != links_.end()) {
+            loop_.remove(*link->second.socket);
+            links_.erase(link);
+        }
+    }
+
+    template <class T>
+    void send_to(Download& d, SourceState& s, const T& request) {
+        auto link = links_.find(link_key(d.id, s.id));
+        if (link == links_.end()) return;
+        const std::string bytes = encode(next_rid_++, request);
+        link->second.socket->send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+    }
+
+    void poll_have(Download& d, SourceState& s) {
+        s.next_have_poll = SteadyClock::now() + kHavePoll;
+        send_to(d, s, msg::HaveRequest{msg::kPeerProtocolVersion, d.ticket});
+    }
+
+    // Tops up the source's window of requests (credit-based flow control).
+    void fill(Download& d, SourceState& s) {
+        if (d.phase != DownloadPhase::Fetching || !s.known) return;
+        if (s.in_flight.size() >= config_.window) return;
+        auto picks = d.picker.pick(s.id, config_.window - s.in_flight.size(), rng_);
+        const auto deadline = SteadyClock::now() + kPieceTimeout;
+        for (PieceIndex p : picks) {
+            s.in_flight[p.value] = deadline;
+            send_to(d, s, msg::PieceRequest{msg::kPeerProtocolVersion, d.ticket, p.value});
+        }
+    }
+
+    void fill_all(Download& d) {
+        for (auto& [id, s] : d.sources) fill(d, s);
+    }
+
+    // ---- replies from sources -------------------------------------------------
+    void handle_link(uint64_t key) {
+        for (int i = 0; i < 64; ++i) {
+            auto link = links_.find(key);
+            if (link == links_.end()) return;
+            zmq::multipart_t frames;
+            if (!frames.recv(*link->second.socket, static_cast<int>(zmq::recv_flags::dontwait))) return;
+            auto d_it = downloads_.find(link->second.download);
+            if (d_it == downloads_.end()) return;
+            Download& d = *d_it->second;
+            auto s_it = d.sources.find(link->second.source);
+            if (s_it == d.sources.end()) return;
+            handle_reply(d, s_it->second, frames);
+        }
+    }
+
+    void handle_reply(Download& d, SourceState& s, zmq::multipart_t& frames) {
+        if (frames.empty()) return;
+        auto env = decode_envelope(frames[0].data(), frames[0].size());
+        if (!env) return drop_source(d, s.id, "sent an undecodable message");
+        if (env->kind() == Kind::HaveReply) {
+            auto have = env->as<msg::HaveReply>();
+            if (!have || have->file_id != d.meta.file_id) return drop_source(d, s.id, "sent a bad bitfield");
+            auto bits = transfer::Bitfield::from_bytes(have->bitfield, d.meta.piece_hashes.size());
+            if (!bits) return drop_source(d, s.id, "sent a bitfield of the wrong size");
+            if (!s.known) {
+                d.picker.add_peer(s.id, *bits);
+                s.known = true;
+            } else {
+                bits->for_each_set([&](PieceIndex p) { d.picker.peer_gained(s.id, p); });
+            }
+            s.complete = bits->all();
+            update_problem(d);
+            return fill_all(d);
+        }
+        if (env->kind() == Kind::Error) {
+            auto err = env->as<msg::Error>();
+            const std::string text = err ? err->text : "error";
+            if (err && err->code == "no_piece") {
+                // Raced with the source's own progress; ask again elsewhere.
+                return;
+            }
+            d.cooling[s.endpoint] = SteadyClock::now() + kCooling;
+            return drop_source(d, s.id, "refused: " + text);
+        }
+        if (env->kind() != Kind::PieceReply || frames.size() != 2) return drop_source(d, s.id, "sent an unexpected reply");
+        auto reply = env->as<msg::PieceReply>();
+        if (!reply || reply->file_id != d.meta.file_id) return drop_source(d, s.id, "sent a piece of another file");
+        auto flight = s.in_flight.find(reply->index);
+        if (flight == s.in_flight.end()) return;  // cancelled or timed out: dropped
+        s.in_flight.erase(flight);
+        s.timeouts = 0;
+        const uint32_t index = reply->index;
+        if (d.picker.have(PieceIndex{index})) return fill(d, s);  // an endgame loser
+        if (frames[1].size() != files::piece_length(d.meta, index)) {
+            d.picker.on_piece_failed(s.id, PieceIndex{index});
+            ++d.bad_pieces;
+            d.banned[s.endpoint] = "wrong piece size";
+            return drop_source(d, s.id, "sent a piece of the wrong size");
+        }
+        PieceJob job;
+        job.download = d.id;
+        job.source = s.id;
+        job.index = index;
+        job.fd = d.fd;
+        job.offset = uint64_t{index} * d.meta.piece_size;
+        std::memcpy(job.hash, d.meta.piece_hashes[index].data(), 32);
+        ++s.pieces_received;
+        workers_.submit(job, std::move(frames[1]));
+        fill(d, s);
+    }
+
+    // ---- workers ------------------------------------------------------------
+    void handle_worker(std::size_t i) {
+        PieceWorkers::Event ev;
+        while (workers_.receive(i, ev)) {
+            auto it = downloads_.find(ev.is_check ? static_cast<uint32_t>(ev.check_job) : ev.piece.download);
+            if (it == downloads_.end()) continue;
+            if (ev.is_check) {
+                checked(*it->second, ev.check_error);
+            } else {
+                stored(*it->second, ev.piece);
+            }
+        }
+    }
+
+    void stored(Download& d, const PieceJobResult& r) {
+        if (d.phase != DownloadPhase::Fetching) return;
+        const PieceIndex piece{r.index};
+        if (r.outcome == PieceOutcome::BadHash) {
+            ++d.bad_pieces;
+            auto s = d.sources.find(r.source);
+            if (s != d.sources.end()) {
+                d.banned[s->second.endpoint] = "sent a piece that failed its hash";
+                d.picker.on_piece_failed(r.source, piece);
+                drop_source(d, r.source, "sent a piece that failed its hash check");
+            }
+            return fill_all(d);
+        }
+        if (r.outcome == PieceOutcome::WriteFailed) {
+            d.picker.on_piece_failed(r.source, piece);
+            return fail(d, "cannot write " + d.part_path + ": " + std::strerror(r.error));
+        }
+        if (d.picker.have(piece)) return;
+        for (auto other : d.picker.on_piece_verified(r.source, piece)) {
+            auto s = d.sources.find(other);
+            if (s != d.sources.end()) s->second.in_flight.erase(r.index);  // cancel the losers
+        }
+        ++d.pieces_fetched;
+        server_.mark_have(d.meta.file_id, r.index);
+        report_progress(d);
+        d.resume_dirty = true;
+        const auto now = SteadyClock::now();
+        d.rate_samples.emplace_back(now, d.bytes_have());
+        while (d.rate_samples.size() > 2 && now - d.rate_samples.front().first > 3s) d.rate_samples.erase(d.rate_samples.begin());
+        if (d.picker.is_complete()) return finish(d);
+        fill_all(d);
+    }
+
+    // A notice at each quarter, so that users (and scenarios) see progress
+    // without polling show_downloads.
+    void report_progress(Download& d) {
+        const auto n = d.meta.piece_hashes.size();
+        const int quarter = static_cast<int>(4 * d.picker.num_have() / n);
+        if (quarter <= d.reported_quarter || quarter >= 4) return;
+        d.reported_quarter = quarter;
+        notify("PROGRESS", {d.group, d.meta.name, std::to_string(quarter * 25)});
+    }
+
+    void finish(Download& d) {
+        d.phase = DownloadPhase::Checking;
+        save_resume(d);
+        for (auto& [id, s] : std::map<uint32_t, SourceState>(d.sources)) drop_source(d, id, "");
+        d.problem.clear();
+        workers_.check_file(d.id, d.part_path, d.meta.file_id);
+    }
+
+    void checked(Download& d, const std::string& error) {
+        if (!error.empty()) return fail(d, "whole-file check failed: " + error);
+        std::error_code ec;
+        if (std::filesystem::exists(d.final_path, ec)) {
+            return fail(d, d.final_path + " appeared while downloading; the data stays in " + d.part_path);
+        }
+        std::filesystem::rename(d.part_path, d.final_path, ec);
+        if (ec) return fail(d, "cannot rename " + d.part_path + ": " + ec.message());
+        std::filesystem::remove(d.resume_path, ec);
+        server_.serve_complete(d.group, d.final_path, d.meta);
+        ::close(d.fd);
+        d.fd = -1;
+        d.phase = DownloadPhase::Done;
+        d.finished = SteadyClock::now();
+        zmq::multipart_t out;
+        out.addstr("ANNOUNCE");
+        out.addstr(pack_body(Announce{d.group, d.meta, true}));
+        out.send(pipe_);
+        zmq::multipart_t done;
+        done.addstr("DONE");
+        done.addstr(pack_body(ServeFile{d.group, d.final_path, d.meta}));
+        done.send(pipe_);
+    }
+
+    void fail(Download& d, const std::string& why) {
+        if (d.phase == DownloadPhase::Failed) return;
+        d.phase = DownloadPhase::Failed;
+        d.problem = why;
+        for (auto& [id, s] : std::map<uint32_t, SourceState>(d.sources)) drop_source(d, id, "");
+        server_.unserve(d.meta.file_id);
+        if (d.fd >= 0) ::close(d.fd);
+        d.fd = -1;
+        notify("FAILED", {d.group, d.meta.name, why});
+    }
+
+    // ---- time -----------------------------------------------------------------
+    void tick() {
+        const auto now = SteadyClock::now();
+        for (auto& [id, dp] : downloads_) {
+            Download& d = *dp;
+            if (d.phase != DownloadPhase::Fetching) continue;
+            std::vector<uint32_t> silent;
+            for (auto& [sid, s] : d.sources) {
+                bool timed_out = false;
+                for (auto it = s.in_flight.begin(); it != s.in_flight.end();) {
+                    if (it->second <= now) {
+                        d.picker.on_piece_failed(sid, PieceIndex{it->first});
+                        it = s.in_flight.erase(it);
+                        timed_out = true;
+                    } else {
+                        ++it;
+                    }
+                }
+                if (timed_out && ++s.timeouts >= 2) silent.push_back(sid);
+                if (!s.complete && s.next_have_poll <= now) poll_have(d, s);
+                if (!s.known && s.next_have_poll <= now) poll_have(d, s);
+            }
+            for (uint32_t sid : silent) {
+                d.cooling[d.sources.at(sid).endpoint] = now + kCooling;
+                drop_source(d, sid, "stopped answering");
+            }
+            if (d.resume_dirty && now - d.last_resume_save >= kResumeEvery) save_resume(d);
+            update_problem(d);
+            fill_all(d);
+        }
+    }
+
+    void update_problem(Download& d) {
+        if (d.phase != DownloadPhase::Fetching) return;
+        std::size_t known = 0;
+        bool useful = false;
+        for (const auto& [id, s] : d.sources) {
+            known += s.known;
+            useful |= !s.in_flight.empty();
+        }
+        if (d.sources.empty()) {
+            if (d.problem.rfind("dropped", 0) != 0) d.problem = "waiting: no source online";
+        } else if (known == 0) {
+            d.problem = "connecting to " + std::to_string(d.sources.size()) + " source(s)";
+        } else if (!useful && d.picker.num_requested() == 0) {
+            d.problem = "waiting: the sources online lack the missing pieces";
+        } else if (d.problem.rfind("dropped", 0) != 0) {
+            d.problem.clear();
+        }
+    }
+
+    void ask_for_sources() {
+        for (auto& [id, d] : downloads_) {
+            if (d->phase == DownloadPhase::Fetching) notify("NEED_SOURCES", {d->group, d->meta.name});
+        }
+    }
+
+    void reset() {
+        for (auto& [id, d] : downloads_) {
+            if (d->phase == DownloadPhase::Fetching && d->resume_dirty) save_resume(*d);
+            if (d->fd >= 0) ::close(d->fd);
+            d->fd = -1;
+        }
+        for (auto& [key, link] : links_) loop_.remove(*link.socket);
+        links_.clear();
+        downloads_.clear();
+        server_.unserve_all();
+    }
+
+    zmq::context_t& ctx_;
+    EngineConfig config_;
+    zmq::socket_t& pipe_;
+    zmq::socket_t router_;
+    PieceServer server_;
+    PieceWorkers workers_;
+    actors::Loop loop_;
+    std::mt19937 rng_;
+    std::map<uint32_t, std::unique_ptr<Download>> downloads_;
+    std::map<uint64_t, Link> links_;
+    uint32_t next_download_ = 1;
+    uint32_t next_source_ = 1;
+    uint64_t next_rid_ = 1;
+    uint64_t resume_version_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<actors::Actor> start_engine(zmq::context_t& ctx, const EngineConfig& config) {
+    return std::make_unique<actors::Actor>(ctx, "transfer-engine", [&ctx, config](zmq::socket_t& pipe) {
+        Engine engine(ctx, config, pipe);
+        engine.run();
+    });
+}
+
+}  // namespace p2p::node

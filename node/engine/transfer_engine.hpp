@@ -1,0 +1,27 @@
+#pragma once
+// The transfer engine: one actor that serves pieces (PieceServer on the
+// node's ROUTER) and runs every download (a DEALER per source, the piece
+// picker, request windows), with PieceWorkers hashing and writing pieces
+// off its thread. Serving and downloading share one owner on purpose: a
+// download's verified pieces are served the moment they are stored, with no
+// cross-thread state. Pipe protocol: engine_protocol.hpp.
+#include <memory>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "actors/actor.hpp"
+
+namespace p2p::node {
+
+struct EngineConfig {
+    std::string endpoint;     // IP:PORT to serve on
+    std::size_t window = 12;  // piece requests in flight per source
+    std::size_t workers = 2;
+    uint64_t upload_limit = 0;  // bytes/s served, 0 = no cap
+};
+
+// Throws (with the reason) when the endpoint cannot be bound.
+std::unique_ptr<actors::Actor> start_engine(zmq::context_t& ctx, const EngineConfig& config);
+
+}  // namespace p2p::node

@@ -1,0 +1,214 @@
+// The REPL's file commands and its relay between the transfer engine and the
+// tracker session.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "messages/file_protocol.hpp"
+#include "messages/names.hpp"
+#include "messages/tracker_protocol.hpp"
+#include "node/files/path_checks.hpp"
+#include "node/files/piece_hasher.hpp"
+#include "node/files/resume_record.hpp"
+#include "node/repl.hpp"
+#include "node/tracker_text.hpp"
+
+namespace p2p::node {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string human_size(uint64_t bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+std::string error_text(const Envelope& reply) {
+    if (reply.kind() == Kind::Error) {
+        auto err = reply.as<msg::Error>();
+        if (err) return err->text;
+    }
+    return "unexpected " + std::string(kind_name(reply.kind())) + " reply";
+}
+
+}  // namespace
+
+void Repl::execute_file_command(const ParsedCommand& cmd) {
+    const auto& a = cmd.args;
+    const std::string& name = cmd.name;
+    if (name == "show_downloads" || name == "show_uploads") {
+        busy_ = true;
+        engine_wait_ = name == "show_downloads" ? "STATUS" : "UPLOADS";
+        return engine_send(engine_wait_.c_str());
+    }
+    if (name == "list_files") {
+        if (auto bad = check_name("group", a[0])) return print("error: " + *bad);
+        return ask(name, msg::ListFiles{{}, a[0]});
+    }
+    if (name == "upload_file") return upload(a[0], a[1]);
+    if (name == "download_file") return download(a[0], a[1], a[2]);
+    if (name == "stop_share") {
+        if (auto bad = check_name("group", a[0])) return print("error: " + *bad);
+        if (auto bad = check_file_name(a[1])) return print("error: file name " + *bad);
+        return ask(name, msg::StopShare{{}, a[0], a[1]}, [this, group = a[0], file = a[1]](const Envelope& r) {
+            for (const auto& line : reply_lines(r)) print(line);
+            if (r.kind() != Kind::Ok) return;
+            if (auto removed = store_.remove(user_, group, file)) engine_send("UNSERVE", pack_body(*removed));
+        });
+    }
+}
+
+// Hashing runs on its own thread so that the REPL keeps printing notices and
+// the engine keeps serving while a big file is hashed.
+void Repl::upload(const std::string& path_text, const std::string& group) {
+    if (auto bad = check_name("group", group)) return print("error: " + *bad);
+    auto path = files::check_upload_path(path_text);
+    if (!path) return print("error: " + path.error());
+    busy_ = true;
+    const std::string path_str = path->string();
+    hash_job_ = std::make_unique<actors::Actor>(ctx_, "hash-job", [path_str](zmq::socket_t& pipe) {
+        actors::signal_ready(pipe);
+        auto meta = files::hash_file(path_str);
+        zmq::multipart_t out;
+        out.addstr(meta ? "OK" : "ERR");
+        out.addstr(meta ? pack_body(*meta) : meta.error());
+        out.send(pipe);
+        zmq::message_t term;
+        (void)pipe.recv(term);  // wait for $TERM so the parent joins a finished thread
+    });
+    loop_->on(hash_job_->pipe(), [this, group, path_str] {
+        zmq::multipart_t m;
+        if (!m.recv(hash_job_->pipe(), static_cast<int>(zmq::recv_flags::dontwait)) || m.size() != 2) return;
+        loop_->remove(hash_job_->pipe());
+        const bool ok = m[0].to_string_view() == "OK";
+        const std::string body = m[1].to_string();
+        hash_job_.reset();
+        if (!ok) {
+            print("error: " + body);
+            return command_done();
+        }
+        uploaded(group, path_str, body);
+    });
+}
+
+void Repl::uploaded(const std::string& group, const std::string& path, const std::string& packed_meta) {
+    auto meta = unpack_body<files::FileMeta>(packed_meta.data(), packed_meta.size());
+    ask("upload_file", msg::ShareFile{{}, group, meta, true}, [this, group, path, meta](const Envelope& r) {
+        for (const auto& line : reply_lines(r)) print(line);
+        if (r.kind() != Kind::Ok) return;
+        ServeFile share{group, path, meta};
+        store_.add(user_, share);
+        engine_send("SERVE", pack_body(share));
+    });
+}
+
+void Repl::download(const std::string& group, const std::string& name, const std::string& dest_text) {
+    if (auto bad = check_name("group", group)) return print("error: " + *bad);
+    if (auto bad = check_file_name(name)) return print("error: file name " + *bad);
+    auto dest = files::check_dest_dir(dest_text);
+    if (!dest) return print("error: " + dest.error());
+    const fs::path final_path = *dest / name;
+    std::error_code ec;
+    if (fs::exists(final_path, ec)) {
+        return print("error: " + final_path.string() + " already exists; not overwriting it");
+    }
+    const std::string dest_dir = dest->string();
+    ask("download_file", msg::GetFile{{}, group, name}, [this, group, name, dest_dir](const Envelope& r) {
+        if (r.kind() != Kind::FileDetails) return print("error: " + error_text(r));
+        auto details = r.as<msg::FileDetails>();
+        if (!details) return print("error: unreadable file details: " + details.error());
+        if (auto valid = files::check_meta(details->meta); !valid) return print("error: " + valid.error());
+        if (details->meta.name != name) return print("error: the tracker sent metadata for another file");
+        const auto resume = store_.resume_path(user_, group, details->meta, dest_dir);
+        std::string have;
+        if (auto rec = files::load_resume(resume); rec && rec->meta.file_id == details->meta.file_id) have = rec->have;
+        const fs::path part = fs::path(dest_dir) / (name + ".part");
+        std::error_code ec;
+        if (have.empty() && fs::exists(part, ec)) {
+            return print("error: " + part.string() + " exists and is not a download of this node; not overwriting it");
+        }
+        StartDownload start{group, details->meta, dest_dir, resume.string(), have, details->sources, details->ticket};
+        engine_send("START", pack_body(start));
+        const auto n = details->sources.size();
+        const std::string ok = "ok: downloading " + name + " (" + human_size(details->meta.size) + ", " +
+                               std::to_string(details->meta.piece_hashes.size()) + " pieces) from " +
+                               std::to_string(n) + " source(s) into " + dest_dir +
+                               (n == 0 ? "; no source online yet, it starts when one appears" : "");
+        // Announce ourselves as a (partial) source before saying ok, so that a
+        // downloader starting right after us finds us at once.
+        chained_ = true;
+        send(msg::ShareFile{{}, group, details->meta, false}, [this, ok](const Envelope& r) {
+            print(ok);
+            if (r.kind() == Kind::Error) print("notice: not serving the pieces as they arrive: " + error_text(r));
+            command_done();
+        });
+    });
+}
+
+// Login resumes sharing everything shared before and every unfinished download.
+void Repl::after_login() {
+    for (const auto& share : store_.shares(user_)) {
+        engine_send("SERVE", pack_body(share));
+        send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
+            if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
+        });
+    }
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(store_.downloads_dir(user_), ec)) {
+        if (entry.path().extension() != ".resume") continue;
+        auto rec = files::load_resume(entry.path());
+        if (!rec) {
+            print("notice: ignoring a damaged resume record " + entry.path().string() + ": " + rec.error());
+            continue;
+        }
+        engine_send("START", pack_body(StartDownload{rec->group, rec->meta, rec->dest_dir, entry.path().string(),
+                                                     rec->have, {}, {}}));
+        print("notice: resuming download of " + rec->meta.name + " in " + rec->group);
+    }
+}
+
+void Repl::handle_engine() {
+    zmq::multipart_t m;
+    while (m.recv(engine_.pipe(), static_cast<int>(zmq::recv_flags::dontwait))) {
+        const std::string op = m.size() > 0 ? m[0].to_string() : "";
+        if ((op == "STATUS" || op == "UPLOADS") && m.size() == 2 && op == engine_wait_) {
+            const std::string text = m[1].to_string();
+            if (text.empty()) print(op == "STATUS" ? "no downloads" : "not serving any file");
+            std::cout << text << std::flush;
+            engine_wait_.clear();
+            command_done();
+        } else if (op == "ANNOUNCE" && m.size() == 2 && !user_.empty()) {
+            auto a = unpack_body<Announce>(m[1].data(), m[1].size());
+            send(msg::ShareFile{{}, a.group, a.meta, a.complete}, [this, a](const Envelope& r) {
+                if (r.kind() == Kind::Error) print("notice: could not announce " + a.meta.name + ": " + error_text(r));
+            });
+        } else if (op == "NEED_SOURCES" && m.size() == 3 && !user_.empty()) {
+            send(msg::GetSources{{}, m[1].to_string(), m[2].to_string()}, [this](const Envelope& r) {
+                if (r.kind() != Kind::SourceList) return;
+                auto list = r.as<msg::SourceList>();
+                if (list) engine_send("SOURCES", pack_body(*list));
+            });
+        } else if (op == "DONE" && m.size() == 2) {
+            auto share = unpack_body<ServeFile>(m[1].data(), m[1].size());
+            if (!user_.empty()) store_.add(user_, share);
+            print("notice: download of " + share.meta.name + " in " + share.group + " complete and verified: " +
+                  share.path);
+        } else if (op == "PROGRESS" && m.size() == 4) {
+            print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() + "% downloaded");
+        } else if (op == "FAILED" && m.size() == 4) {
+            print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string());
+        }
+        m.clear();
+    }
+}
+
+}  // namespace p2p::node
