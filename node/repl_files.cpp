@@ -202,6 +202,8 @@ void Repl::handle_engine() {
             if (!user_.empty()) store_.add(user_, share);
             print("notice: download of " + share.meta.name + " in " + share.group + " complete and verified: " +
                   share.path);
+        } else if (op == "NOTE" && m.size() == 2) {
+            print("notice: " + m[1].to_string());
         } else if (op == "PROGRESS" && m.size() == 4) {
             print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() + "% downloaded");
         } else if (op == "FAILED" && m.size() == 4) {

@@ -88,6 +88,7 @@ private:
             // not queue for absent subscribers): keep that window short.
             sub_->set(zmq::sockopt::reconnect_ivl, 50);
             sub_->connect(tracker().pub_endpoint());
+            sub_->set(zmq::sockopt::subscribe, "group.");
             loop_.on(*sub_, [this] { handle_sub(); });
         }
         send_internal(msg::Hello{msg::kProtocolVersion, config_.node_id});
@@ -196,14 +197,19 @@ private:
         unsubscribe_all();
     }
 
+    // The SUB takes every "group." event and this node keeps those of its
+    // groups: subscribing per group raced with the events that follow an
+    // acceptance (a subscription reaches the PUB only some time later).
     void subscribe(const std::string& topic) {
-        if (topics_.insert(topic).second) sub_->set(zmq::sockopt::subscribe, topic);
+        if (topics_.insert(topic).second && topic.rfind("user.", 0) == 0) sub_->set(zmq::sockopt::subscribe, topic);
     }
     void unsubscribe(const std::string& topic) {
-        if (topics_.erase(topic)) sub_->set(zmq::sockopt::unsubscribe, topic);
+        if (topics_.erase(topic) && topic.rfind("user.", 0) == 0) sub_->set(zmq::sockopt::unsubscribe, topic);
     }
     void unsubscribe_all() {
-        for (const auto& t : topics_) sub_->set(zmq::sockopt::unsubscribe, t);
+        for (const auto& t : topics_) {
+            if (t.rfind("user.", 0) == 0) sub_->set(zmq::sockopt::unsubscribe, t);
+        }
         topics_.clear();
     }
 

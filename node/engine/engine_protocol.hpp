@@ -15,6 +15,7 @@
 //        "DONE"   ServeFile                        downloaded, verified, now served
 //        "FAILED" [group][name][reason]           download stopped with an error
 //        "PROGRESS" [group][name][percent]        crossed 25, 50 or 75 %
+//        "NOTE" [text]                            something the user should hear about
 #include <string>
 
 #include <msgpack.hpp>

@@ -354,6 +354,9 @@ private:
             auto s = d.sources.find(r.source);
             if (s != d.sources.end()) {
                 d.banned[s->second.endpoint] = "sent a piece that failed its hash";
+                notify("NOTE", {"download of " + d.meta.name + " in " + d.group + ": dropped source " + s->second.user +
+                                "@" + s->second.endpoint + ", it sent piece " + std::to_string(r.index) +
+                                " with a bad hash"});
                 d.picker.on_piece_failed(r.source, piece);
                 drop_source(d, r.source, "sent a piece that failed its hash check");
             }
