@@ -1,4 +1,5 @@
 // node: a user's program. A REPL for accounts, groups and files.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -58,6 +59,11 @@ int usage_error(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Pieces are 512 KiB buffers allocated and freed all the time: keep them
+    // in the heap instead of fresh mmaps, whose page faults cost more than
+    // copying the piece.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     std::vector<std::string> positional;
     std::string data_dir;
     double timeout_s = 5;

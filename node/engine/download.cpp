@@ -47,7 +47,11 @@ std::string Download::status_line(SteadyClock::time_point now) const {
                        fixed(rate_bytes_per_s(now) / 1e6, 1) + " MB/s" + (done ? " avg" : "") +
                        " sources=" + std::to_string(live) + " fetched=" + std::to_string(pieces_fetched) +
                        " resumed=" + std::to_string(resumed_pieces);
-    if (done) return line + " -> " + final_path;
+    if (done) {
+        const double fetch = std::chrono::duration<double>(fetched_at - started).count();
+        const double check = std::chrono::duration<double>(finished - fetched_at).count();
+        return line + " -> " + final_path + " (fetched in " + fixed(fetch, 2) + " s, checked in " + fixed(check, 2) + " s)";
+    }
     if (phase == DownloadPhase::Checking) return line + " (checking the whole file)";
     if (phase == DownloadPhase::Failed) return line + " (failed: " + problem + ")";
     if (!problem.empty()) line += " (" + problem + ")";

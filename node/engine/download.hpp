@@ -56,6 +56,7 @@ struct Download {
     uint64_t bytes_done_at_start = 0;
     SteadyClock::time_point started = SteadyClock::now();
     SteadyClock::time_point finished{};
+    SteadyClock::time_point fetched_at{};  // all pieces stored, before the whole-file check
     SteadyClock::time_point last_resume_save = SteadyClock::now();
     bool resume_dirty = false;
     int reported_quarter = 0;

@@ -33,8 +33,8 @@ PieceOutcome store(const PieceJob& job, const zmq::message_t& bytes, int& error)
     return PieceOutcome::Stored;
 }
 
-std::string check(const std::string& path, const std::string& file_id) {
-    auto meta = files::hash_file(path, files::kPieceSize, 1);
+std::string check(const std::string& path, const std::string& file_id, uint32_t piece_size) {
+    auto meta = files::hash_file(path, piece_size, 2);
     if (!meta) return meta.error();
     if (meta->file_id != file_id) return "the file on disk does not match its file id";
     return {};
@@ -43,11 +43,13 @@ std::string check(const std::string& path, const std::string& file_id) {
 void worker_body(zmq::socket_t& pipe) {
     actors::Loop loop;
     loop.on_pipe(pipe, [&](zmq::multipart_t& msg) {
-        if (msg.size() == 4 && msg[0].to_string_view() == "CHECK") {
+        if (msg.size() == 5 && msg[0].to_string_view() == "CHECK") {
             zmq::multipart_t out;
             out.addstr("CHECKED");
             out.add(std::move(msg[1]));
-            out.addstr(check(msg[2].to_string(), msg[3].to_string()));
+            uint32_t piece_size = 0;
+            std::memcpy(&piece_size, msg[4].data(), std::min<std::size_t>(msg[4].size(), sizeof piece_size));
+            out.addstr(check(msg[2].to_string(), msg[3].to_string(), piece_size));
             out.send(pipe);
             return;
         }
@@ -84,13 +86,15 @@ void PieceWorkers::submit(const PieceJob& job, zmq::message_t&& bytes) {
     ++outstanding_[i];
 }
 
-void PieceWorkers::check_file(uint64_t job, const std::string& path, const std::string& file_id) {
+void PieceWorkers::check_file(uint64_t job, const std::string& path, const std::string& file_id,
+                              uint32_t piece_size) {
     const std::size_t i = least_busy();
     zmq::multipart_t msg;
     msg.addstr("CHECK");
     msg.addtyp(job);
     msg.addstr(path);
     msg.addstr(file_id);
+    msg.addtyp(piece_size);
     msg.send(workers_[i]->pipe());
     ++outstanding_[i];
 }

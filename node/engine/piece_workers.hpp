@@ -8,7 +8,7 @@
 //   in:  [Job][piece bytes]
 //   out: [JobResult]
 // or, for a whole-file check:
-//   in:  "CHECK" [job id u64][path][expected file id]
+//   in:  "CHECK" [job id u64][path][expected file id][piece size u32]
 //   out: "CHECKED" [job id u64][error text, empty when the file matches]
 #include <cstdint>
 #include <memory>
@@ -44,7 +44,7 @@ class PieceWorkers {
 public:
     PieceWorkers(zmq::context_t& ctx, std::size_t count);
     void submit(const PieceJob& job, zmq::message_t&& bytes);
-    void check_file(uint64_t job, const std::string& path, const std::string& file_id);
+    void check_file(uint64_t job, const std::string& path, const std::string& file_id, uint32_t piece_size);
     std::size_t size() const { return workers_.size(); }
     zmq::socket_t& pipe(std::size_t i) { return workers_[i]->pipe(); }
     std::size_t queued() const;

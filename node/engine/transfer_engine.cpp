@@ -394,10 +394,11 @@ private:
 
     void finish(Download& d) {
         d.phase = DownloadPhase::Checking;
+        d.fetched_at = SteadyClock::now();
         save_resume(d);
         for (auto& [id, s] : std::map<uint32_t, SourceState>(d.sources)) drop_source(d, id, "");
         d.problem.clear();
-        workers_.check_file(d.id, d.part_path, d.meta.file_id);
+        workers_.check_file(d.id, d.part_path, d.meta.file_id, d.meta.piece_size);
     }
 
     void checked(Download& d, const std::string& error) {

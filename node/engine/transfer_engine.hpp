@@ -16,7 +16,7 @@ namespace p2p::node {
 
 struct EngineConfig {
     std::string endpoint;     // IP:PORT to serve on
-    std::size_t window = 12;  // piece requests in flight per source
+    std::size_t window = 16;  // piece requests in flight per source
     std::size_t workers = 2;
     uint64_t upload_limit = 0;  // bytes/s served, 0 = no cap
 };
