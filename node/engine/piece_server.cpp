@@ -29,27 +29,27 @@ std::string PieceServer::serve_complete(const std::string& group, const std::str
     if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
     // A finished download keeps its count of pieces served while partial.
     uint64_t served = 0;
-    if (auto it = files_.find(meta.file_id); it != files_.end()) served = it->second.pieces_served;
-    unserve(meta.file_id);
+    if (auto it = files_.find(key(group, meta.file_id)); it != files_.end()) served = it->second.pieces_served;
+    unserve(group, meta.file_id);
     ServedFile f{group, path, meta, fd, true, transfer::Bitfield(meta.piece_hashes.size()), served};
     f.have.set_all();
-    files_.emplace(meta.file_id, std::move(f));
+    files_.emplace(key(group, meta.file_id), std::move(f));
     return {};
 }
 
 void PieceServer::serve_partial(const std::string& group, const std::string& path, const files::FileMeta& meta,
                                 int fd, const transfer::Bitfield& have) {
-    unserve(meta.file_id);
-    files_.emplace(meta.file_id, ServedFile{group, path, meta, fd, false, have, 0});
+    unserve(group, meta.file_id);
+    files_.emplace(key(group, meta.file_id), ServedFile{group, path, meta, fd, false, have, 0});
 }
 
-void PieceServer::mark_have(const std::string& file_id, uint32_t index) {
-    auto it = files_.find(file_id);
+void PieceServer::mark_have(const std::string& group, const std::string& file_id, uint32_t index) {
+    auto it = files_.find(key(group, file_id));
     if (it != files_.end() && index < it->second.have.size()) it->second.have.set(transfer::PieceIndex{index});
 }
 
-void PieceServer::unserve(const std::string& file_id) {
-    auto it = files_.find(file_id);
+void PieceServer::unserve(const std::string& group, const std::string& file_id) {
+    auto it = files_.find(key(group, file_id));
     if (it == files_.end()) return;
     if (it->second.owns_fd) ::close(it->second.fd);
     files_.erase(it);
@@ -94,16 +94,16 @@ void PieceServer::reply_error(const std::string& rid, uint64_t request_id, const
 
 bool PieceServer::ticket_ok(const std::string& rid, uint64_t request_id, const msg::Ticket& ticket) {
     const uint64_t now = unix_now();
-    auto known = good_signatures_.find(ticket.signature);
-    if (known != good_signatures_.end() && known->second >= now && files_.count(ticket.file_id)) return true;
-    auto it = files_.find(ticket.file_id);
+    auto it = files_.find(key(ticket.group, ticket.file_id));
     if (it == files_.end()) {
-        reply_error(rid, request_id, "not_served", "this node does not serve that file");
+        reply_error(rid, request_id, "not_served", "this node does not serve that file in that group");
         return false;
     }
+    auto known = good_signatures_.find(ticket.signature);
+    if (known != good_signatures_.end() && known->second >= now) return true;
     auto valid = check_ticket(ticket_key_, ticket, ticket.file_id, now);
-    if (!valid || ticket.group != it->second.group) {
-        reply_error(rid, request_id, "bad_ticket", valid ? "ticket is for another group" : valid.error());
+    if (!valid) {
+        reply_error(rid, request_id, "bad_ticket", valid.error());
         return false;
     }
     if (good_signatures_.size() > 10000) good_signatures_.clear();
@@ -126,7 +126,7 @@ void PieceServer::handle_request(const std::string& rid, const zmq::message_t& f
             return reply_error(rid, req, "malformed", m.error());
         }
         if (!ticket_ok(rid, req, m->ticket)) return;
-        const ServedFile& f = files_.at(m->ticket.file_id);
+        const ServedFile& f = files_.at(key(m->ticket.group, m->ticket.file_id));
         zmq::multipart_t out;
         out.addstr(rid);
         out.addstr(encode(req, msg::HaveReply{f.meta.file_id, f.have.to_bytes()}));
@@ -143,8 +143,8 @@ void PieceServer::handle_request(const std::string& rid, const zmq::message_t& f
         return reply_error(rid, req, "malformed", m.error());
     }
     if (!ticket_ok(rid, req, m->ticket)) return;
-    QueuedPiece q{rid, req, m->ticket.file_id, m->index};
-    if (!queue_.empty() || !budget_allows(files::piece_length(files_.at(q.file_id).meta, q.index))) {
+    QueuedPiece q{rid, req, key(m->ticket.group, m->ticket.file_id), m->index};
+    if (!queue_.empty() || !budget_allows(files::piece_length(files_.at(q.file_key).meta, q.index))) {
         auto& mine = queue_[rid];
         if (mine.empty()) turn_.push_back(rid);
         mine.push_back(std::move(q));
@@ -170,7 +170,7 @@ void PieceServer::drain() {
         const std::string rid = turn_.front();
         auto& mine = queue_[rid];
         const QueuedPiece& q = mine.front();
-        auto it = files_.find(q.file_id);
+        auto it = files_.find(q.file_key);
         if (it != files_.end() && !budget_allows(files::piece_length(it->second.meta, q.index))) return;
         if (it != files_.end()) send_piece(q);
         mine.pop_front();
@@ -184,7 +184,7 @@ void PieceServer::drain() {
 }
 
 void PieceServer::send_piece(const QueuedPiece& q) {
-    auto it = files_.find(q.file_id);
+    auto it = files_.find(q.file_key);
     if (it == files_.end()) return reply_error(q.rid, q.request_id, "not_served", "this node stopped serving that file");
     ServedFile& f = it->second;
     const std::string& rid = q.rid;

@@ -43,10 +43,9 @@ public:
     // A download in progress: fd belongs to the download.
     void serve_partial(const std::string& group, const std::string& path, const files::FileMeta& meta, int fd,
                        const transfer::Bitfield& have);
-    void mark_have(const std::string& file_id, uint32_t index);
-    void unserve(const std::string& file_id);
+    void mark_have(const std::string& group, const std::string& file_id, uint32_t index);
+    void unserve(const std::string& group, const std::string& file_id);
     void unserve_all();
-    bool serves(const std::string& file_id) const { return files_.count(file_id) != 0; }
 
     void handle_router();
     // Optional upload cap (bytes/s, 0 = none): requests past it wait, served
@@ -62,7 +61,7 @@ private:
     struct QueuedPiece {
         std::string rid;
         uint64_t request_id = 0;
-        std::string file_id;
+        std::string file_key;  // key(group, file id)
         uint32_t index = 0;
     };
     void send_piece(const QueuedPiece& q);
@@ -72,7 +71,10 @@ private:
 
     zmq::socket_t& router_;
     std::string ticket_key_;
-    std::unordered_map<std::string, ServedFile> files_;  // by file id
+    // By group and file id: the same file shared in two groups is two
+    // entries, each answering only tickets for its own group.
+    static std::string key(const std::string& group, const std::string& file_id) { return group + '\0' + file_id; }
+    std::unordered_map<std::string, ServedFile> files_;
     std::map<std::string, uint64_t> good_signatures_;    // signature -> expiry: checked once
     uint64_t malformed_ = 0;
     uint64_t limit_ = 0;

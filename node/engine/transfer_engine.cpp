@@ -80,7 +80,7 @@ private:
             }
         } else if (op == "UNSERVE" && m.size() == 2) {
             auto f = unpack_body<ServeFile>(m[1].data(), m[1].size());
-            server_.unserve(f.meta.file_id);
+            server_.unserve(f.group, f.meta.file_id);
         } else if (op == "START" && m.size() == 2) {
             start(unpack_body<StartDownload>(m[1].data(), m[1].size()));
         } else if (op == "SOURCES" && m.size() == 2) {
@@ -372,7 +372,7 @@ private:
             if (s != d.sources.end()) s->second.in_flight.erase(r.index);  // cancel the losers
         }
         ++d.pieces_fetched;
-        server_.mark_have(d.meta.file_id, r.index);
+        server_.mark_have(d.group, d.meta.file_id, r.index);
         report_progress(d);
         d.resume_dirty = true;
         const auto now = SteadyClock::now();
@@ -430,7 +430,7 @@ private:
         d.phase = DownloadPhase::Failed;
         d.problem = why;
         for (auto& [id, s] : std::map<uint32_t, SourceState>(d.sources)) drop_source(d, id, "");
-        server_.unserve(d.meta.file_id);
+        server_.unserve(d.group, d.meta.file_id);
         if (d.fd >= 0) ::close(d.fd);
         d.fd = -1;
         notify("FAILED", {d.group, d.meta.name, why});

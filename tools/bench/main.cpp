@@ -1,0 +1,61 @@
+// bench: measures p2pshare on this machine, on loopback, with the processes
+// it starts itself. One mode per subcommand, each in its own file; see
+// docs/bench.md.
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tracker_bench.hpp"
+#include "transfer_bench.hpp"
+
+namespace {
+
+struct Mode {
+    const char* name;
+    const char* summary;
+    int (*run)(const std::vector<std::string>& args);  // args after the mode name
+};
+
+// New modes (transfer, swarm) add a line here and their own source file.
+const Mode kModes[] = {
+    {"tracker", "requests/s and latency of one tracker: reads, then durable writes", bench::tracker_main},
+    {"transfer", "one file 1->1, 3->1, 1->3 against a raw TCP copy, wall time and memory", bench::transfer_main},
+};
+
+void print_usage(std::ostream& out) {
+    out << "usage: bench MODE [options]      (bench MODE --help for the mode's options)\n\n"
+        << "Starts the processes it measures on 127.0.0.1, in a temp dir, and prints a table\n"
+        << "(or JSON with --json). Binaries are taken from the bench's own directory unless\n"
+        << "--bin DIR says otherwise. See docs/bench.md.\n\n"
+        << "Modes:\n";
+    for (const Mode& m : kModes) {
+        out << "  " << m.name << std::string(m.name && std::strlen(m.name) < 10 ? 10 - std::strlen(m.name) : 1, ' ')
+            << m.summary << "\n";
+    }
+    out << "\nExit status: 0 measured, 1 setup failed (one \"error: ...\" line), 2 bad usage.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Writing to a child that has died must be an error code, not our death.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        std::cerr << "error: no mode given\n";
+        print_usage(std::cerr);
+        return 2;
+    }
+    const std::string mode = argv[1];
+    if (mode == "--help" || mode == "-h" || mode == "help") {
+        print_usage(std::cout);
+        return 0;
+    }
+    for (const Mode& m : kModes) {
+        if (mode == m.name) return m.run(std::vector<std::string>(argv + 2, argv + argc));
+    }
+    std::cerr << "error: unknown mode '" << mode << "'\n";
+    print_usage(std::cerr);
+    return 2;
+}

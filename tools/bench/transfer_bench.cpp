@@ -1,0 +1,280 @@
+#include "transfer_bench.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <regex>
+
+#include "child_process.hpp"
+#include "free_ports.hpp"
+#include "raw_tcp_copy.hpp"
+#include "report_table.hpp"
+#include "support.hpp"
+
+namespace bench {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json]
+
+Moves one random file through p2pshare on 127.0.0.1 and times it against a
+raw TCP copy of the same file (sendfile -> recv + write), all in one run:
+  raw    the reference: one TCP stream, no hashing, no protocol
+  1->1   one source, one downloader
+  3->1   three sources, one downloader
+  1->3   one source, three downloaders at once (until the last is done)
+Wall time runs from typing download_file to the "complete and verified"
+notice, so it includes the downloader's whole-file check. Each case uses
+fresh downloader processes; their peak RSS (VmHWM) is reported.
+
+--size BYTES  file size, suffix K, M or G (default 1G)
+--bin DIR     where tracker and node are (default: bench's own directory)
+--keep        keep the temp dir
+--json        one JSON object per case instead of the table
+)";
+
+std::optional<uint64_t> parse_size(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    uint64_t mult = 1;
+    std::string digits = text;
+    switch (text.back()) {
+        case 'K': mult = 1ull << 10; digits.pop_back(); break;
+        case 'M': mult = 1ull << 20; digits.pop_back(); break;
+        case 'G': mult = 1ull << 30; digits.pop_back(); break;
+        default: break;
+    }
+    auto n = parse_long(digits, 1, 1L << 40);
+    if (!n) return std::nullopt;
+    return static_cast<uint64_t>(*n) * mult;
+}
+
+// Random bytes fast enough that making a 1 GiB file takes a second, not ten.
+void make_random_file(const fs::path& path, uint64_t size) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw SetupError("cannot create " + path.string());
+    std::mt19937_64 rng(std::random_device{}());
+    std::vector<uint64_t> buf(1 << 17);  // 1 MiB
+    uint64_t left = size;
+    while (left > 0) {
+        for (auto& w : buf) w = rng();
+        const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(left, buf.size() * 8));
+        if (::write(fd, buf.data(), n) != static_cast<ssize_t>(n)) {
+            ::close(fd);
+            throw SetupError("cannot write " + path.string());
+        }
+        left -= n;
+    }
+    ::close(fd);
+}
+
+class Swarm {
+public:
+    Swarm(fs::path bin, fs::path dir) : bin_(std::move(bin)), dir_(std::move(dir)) {
+        ports_ = pick_free_loopback_ports(16);
+        write_text_file(dir_ / "tracker_info.txt",
+                        "127.0.0.1:" + std::to_string(ports_[0]) + " pub=" + std::to_string(ports_[1]) + "\n");
+        tracker_ = ChildProcess::spawn({(bin_ / "tracker").string(), "tracker_info.txt", "1", "--data", "t1"}, dir_);
+        if (!tracker_.wait_for_line(ChildProcess::Stream::err,
+                                    [](std::string_view l) { return l.rfind("tracker 1: ready", 0) == 0; }, 15s)) {
+            throw SetupError("tracker did not start");
+        }
+    }
+
+    ChildProcess& node(const std::string& name) {
+        auto it = nodes_.find(name);
+        if (it != nodes_.end()) return it->second;
+        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[2 + nodes_.size()]);
+        auto child = ChildProcess::spawn(
+            {(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name}, dir_);
+        if (!child.wait_for_line(ChildProcess::Stream::err,
+                                 [](std::string_view l) { return l.rfind("node: ready", 0) == 0; }, 15s)) {
+            throw SetupError("node " + name + " did not start");
+        }
+        auto& n = nodes_.emplace(name, std::move(child)).first->second;
+        say(name, "create_user " + name + " pw");
+        expect(name, "^ok: user ", 15s);
+        say(name, "login " + name + " pw");
+        expect(name, "^ok: logged in", 15s);
+        return n;
+    }
+
+    void say(const std::string& name, const std::string& line) {
+        if (!nodes_.at(name).write_stdin(line + "\n")) throw SetupError("node " + name + " stopped reading");
+    }
+
+    std::string expect(const std::string& name, const std::string& pattern, std::chrono::milliseconds timeout) {
+        const std::regex re(pattern);
+        std::string error;
+        auto line = nodes_.at(name).wait_for_line(
+            ChildProcess::Stream::out,
+            [&](std::string_view l) {
+                const std::string s(l);
+                if (s.rfind("error: ", 0) == 0) error = s;
+                return !error.empty() || std::regex_search(s, re);
+            },
+            timeout);
+        if (!error.empty()) throw SetupError("node " + name + ": " + error);
+        if (!line) throw SetupError("node " + name + ": no line matching /" + pattern + "/ in time");
+        return *line;
+    }
+
+    // owner creates group; members join and are accepted.
+    void group(const std::string& group, const std::string& owner, const std::vector<std::string>& members) {
+        node(owner);
+        say(owner, "create_group " + group);
+        expect(owner, "^ok: group ", 10s);
+        for (const auto& m : members) {
+            node(m);
+            say(m, "join_group " + group);
+            expect(m, "^ok: request ", 10s);
+            say(owner, "accept_request " + group + " " + m);
+            expect(owner, "^ok: " + m + " is now a member", 10s);
+        }
+    }
+
+    pid_t pid(const std::string& name) { return nodes_.at(name).pid(); }
+    void stop(const std::string& name) {
+        auto it = nodes_.find(name);
+        if (it == nodes_.end()) return;
+        it->second.write_stdin("quit\n");
+        if (!it->second.wait_exit(5s)) it->second.kill_and_reap();
+        nodes_.erase(it);
+    }
+
+private:
+    fs::path bin_;
+    fs::path dir_;
+    std::vector<uint16_t> ports_;
+    ChildProcess tracker_;
+    std::map<std::string, ChildProcess> nodes_;
+};
+
+struct CaseResult {
+    std::string name;
+    double seconds = 0;
+    uint64_t peak_rss_kib = 0;
+    std::string detail;
+};
+
+// Downloads `file` in `group` into a fresh dir by each downloader at once;
+// returns the time until the last one reports its verified copy.
+CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& group,
+                    const std::vector<std::string>& downloaders, const fs::path& work) {
+    CaseResult r{name, 0, 0, ""};
+    for (const auto& d : downloaders) fs::create_directories(work / ("down-" + d));
+    const auto start = Clock::now();
+    for (const auto& d : downloaders) swarm.say(d, "download_file " + group + " data.bin down-" + d);
+    for (const auto& d : downloaders) {
+        swarm.expect(d, "^notice: download of data.bin in " + group + " complete and verified", 600s);
+    }
+    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    for (const auto& d : downloaders) {
+        r.peak_rss_kib = std::max<uint64_t>(r.peak_rss_kib, peak_rss_kib(swarm.pid(d)).value_or(0));
+        swarm.say(d, "show_downloads");
+        const std::string line = swarm.expect(d, "^\\[C\\] \\[" + group + "\\] data.bin", 10s);
+        std::smatch m;
+        if (std::regex_search(line, m, std::regex(R"(fetched in ([0-9.]+) s, checked in ([0-9.]+) s)"))) {
+            if (!r.detail.empty()) r.detail += "; ";
+            r.detail += "fetch " + m[1].str() + " s + check " + m[2].str() + " s";
+        }
+        fs::remove_all(work / ("down-" + d));
+    }
+    return r;
+}
+
+}  // namespace
+
+int transfer_main(const std::vector<std::string>& args) {
+    uint64_t size = 1ull << 30;
+    fs::path bin = own_bin_dir();
+    bool keep = false, json = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << kUsage;
+            return 0;
+        } else if (a == "--keep") {
+            keep = true;
+        } else if (a == "--json") {
+            json = true;
+        } else if ((a == "--size" || a == "--bin") && i + 1 < args.size()) {
+            if (a == "--bin") {
+                bin = args[++i];
+            } else if (auto s = parse_size(args[++i])) {
+                size = *s;
+            } else {
+                std::cerr << "error: --size wants a size like 256M or 1G\n";
+                return 2;
+            }
+        } else {
+            std::cerr << "error: unknown option " << a << "\n" << kUsage;
+            return 2;
+        }
+    }
+    try {
+        TempDir tmp("p2p-bench-transfer");
+        if (keep) tmp.keep();
+        const fs::path work = tmp.path();
+        make_random_file(work / "data.bin", size);
+        std::vector<CaseResult> results;
+        const double raw = raw_tcp_copy(work / "data.bin", work / "raw-copy.bin");
+        fs::remove(work / "raw-copy.bin");
+        results.push_back({"raw TCP copy", raw, 0, "sendfile -> recv + write"});
+
+        Swarm swarm(bin, work);
+        // One group per case, so that earlier downloaders are not sources.
+        swarm.group("one", "s1", {"d1"});
+        swarm.group("three", "s1", {"s2", "s3", "d2"});
+        swarm.group("fan", "s1", {"d3", "d4", "d5"});
+        for (const char* g : {"one", "three", "fan"}) {
+            swarm.say("s1", std::string("upload_file data.bin ") + g);
+            swarm.expect("s1", "^ok: sharing data.bin in ", 300s);
+        }
+        for (const char* s : {"s2", "s3"}) {
+            swarm.say(s, "upload_file data.bin three");
+            swarm.expect(s, "^ok: sharing data.bin in three", 300s);
+        }
+        results.push_back(run_case(swarm, "p2pshare 1->1", "one", {"d1"}, work));
+        results.push_back(run_case(swarm, "p2pshare 3->1", "three", {"d2"}, work));
+        results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work));
+
+        const double gib = static_cast<double>(size) / 1e9;
+        Table table({"<case", "wall s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "<detail"});
+        for (const auto& r : results) {
+            const double gbps = gib / r.seconds * (r.name == "p2pshare 1->3" ? 3 : 1);
+            if (json) {
+                JsonObject o;
+                o.add("case", r.name).add("seconds", r.seconds, 3).add("gb_per_s", gbps, 3);
+                o.add("ratio_to_raw", raw / r.seconds, 3).add("peak_rss_kib", r.peak_rss_kib).add("detail", r.detail);
+                std::cout << o.str() << "\n";
+            } else {
+                table.add_row({r.name, fixed(r.seconds, 2), fixed(gbps, 2), fixed(raw / r.seconds, 2),
+                               r.peak_rss_kib ? fixed(static_cast<double>(r.peak_rss_kib) / 1024, 1) : "-",
+                               r.detail});
+            }
+        }
+        if (!json) {
+            std::cout << "file " << group_digits(size) << " bytes, loopback, one run; "
+                      << "1->3 GB/s counts the bytes all three received\n";
+            table.print(std::cout);
+            std::cout << "libtorrent reference: "
+                      << (fs::exists("/usr/lib/python3/dist-packages/libtorrent.cpython-311-x86_64-linux-gnu.so")
+                              ? "python3-libtorrent is installed but this mode does not drive it yet"
+                              : "python3-libtorrent not installed; see ../shared/BENCHMARKS.md for its figures")
+                      << "\n";
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace bench
