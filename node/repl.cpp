@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstring>
+
+#include "actors/frames.hpp"
 #include <iostream>
 
 #include "messages/file_protocol.hpp"
@@ -13,11 +15,6 @@
 namespace p2p::node {
 
 namespace {
-uint64_t read_u64(const zmq::message_t& frame) {
-    uint64_t v = 0;
-    if (frame.size() == sizeof v) std::memcpy(&v, frame.data(), sizeof v);
-    return v;
-}
 }  // namespace
 
 Repl::Repl(zmq::context_t& ctx, TrackerSession& session, actors::Actor& engine, NodeIdentity identity,
@@ -177,7 +174,7 @@ void Repl::handle_session() {
     while (m.recv(session_.pipe(), static_cast<int>(zmq::recv_flags::dontwait))) {
         const auto verb = m.size() > 0 ? m[0].to_string() : std::string();
         if (verb == "REP" && m.size() == 3) {
-            on_reply(read_u64(m[1]), m[2].to_string());
+            on_reply(actors::frame_number<uint64_t>(m[1]), m[2].to_string());
         } else if (verb == "EVENT" && m.size() == 3) {
             auto env = decode_envelope(m[2].data(), m[2].size());
             if (!env) continue;

@@ -19,18 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string human_size(uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    return buf;
-}
 
 std::string error_text(const Envelope& reply) {
     if (reply.kind() == Kind::Error) {

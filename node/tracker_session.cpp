@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "actors/frames.hpp"
 #include "actors/loop.hpp"
 #include "messages/limits.hpp"
 #include "messages/tracker_events.hpp"
@@ -15,11 +16,6 @@ namespace {
 
 using actors::Clock;
 
-uint64_t read_u64(const zmq::message_t& frame) {
-    uint64_t v = 0;
-    if (frame.size() == sizeof v) std::memcpy(&v, frame.data(), sizeof v);
-    return v;
-}
 
 // Re-packs an envelope with our request id and, where the body has a token
 // field, the session's token: callers never handle the token themselves.
@@ -116,7 +112,7 @@ private:
 
     void handle_pipe(zmq::multipart_t& m) {
         if (m.size() != 3 || m[0].to_string_view() != "REQ") return;
-        const uint64_t tag = read_u64(m[1]);
+        const uint64_t tag = actors::frame_number<uint64_t>(m[1]);
         auto env = decode_envelope(m[2].data(), m[2].size());
         if (!env) {
             to_parent("REP", tag, error_reply(0, "internal", env.error()));

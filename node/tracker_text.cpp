@@ -7,8 +7,6 @@
 
 namespace p2p::node {
 
-namespace {
-
 // 512 B, 1.5 KiB, 64.0 MiB, 1.5 GiB.
 std::string human_size(uint64_t bytes) {
     const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -22,6 +20,8 @@ std::string human_size(uint64_t bytes) {
     std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     return buf;
 }
+
+namespace {
 
 std::string sources_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " source" : " sources") + " online"; }
 

@@ -13,6 +13,9 @@ namespace p2p::node {
 
 std::vector<std::string> reply_lines(const Envelope& reply);
 
+// 512 B, 1.5 KiB, 64.0 MiB, 1.5 GiB.
+std::string human_size(uint64_t bytes);
+
 // nullopt for events this user need not hear about (their own actions).
 std::optional<std::string> notice_line(const msg::TrackerEvent& event, const std::string& topic,
                                        const std::string& me);

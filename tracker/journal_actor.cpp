@@ -3,6 +3,7 @@
 #include <cstring>
 #include <zmq_addon.hpp>
 
+#include "actors/frames.hpp"
 #include "actors/loop.hpp"
 #include "tracker/storage/journal.hpp"
 #include "tracker/storage/snapshot.hpp"
@@ -11,11 +12,6 @@ namespace p2p::tracker {
 
 namespace {
 
-uint64_t read_u64(const zmq::message_t& frame) {
-    uint64_t v = 0;
-    if (frame.size() == sizeof v) std::memcpy(&v, frame.data(), sizeof v);
-    return v;
-}
 
 void journal_body(zmq::socket_t& pipe, const std::filesystem::path& dir) {
     auto writer = storage::JournalWriter::open(dir / storage::kJournalFile);
@@ -41,7 +37,7 @@ void journal_body(zmq::socket_t& pipe, const std::filesystem::path& dir) {
                     return;
                 }
                 if (msg.size() != 3) continue;
-                const uint64_t seq = read_u64(msg[1]);
+                const uint64_t seq = actors::frame_number<uint64_t>(msg[1]);
                 if (verb == "A") {
                     writer.append(seq, msg[2].to_string_view());
                     last_seq = seq;
@@ -100,8 +96,8 @@ bool JournalActor::receive(Report& out) {
         out.failed = true;
         out.reason = msg[1].to_string();
     } else if (msg.size() == 3 && msg[0].to_string_view() == "D") {
-        out.durable_seq = read_u64(msg[1]);
-        out.syncs = read_u64(msg[2]);
+        out.durable_seq = actors::frame_number<uint64_t>(msg[1]);
+        out.syncs = actors::frame_number<uint64_t>(msg[2]);
     }
     return true;
 }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <zmq_addon.hpp>
 
+#include "actors/frames.hpp"
 #include "actors/loop.hpp"
 
 namespace p2p::tracker {
@@ -28,20 +29,14 @@ bool same_hash(const std::string& a, const std::string& b) {
 
 namespace {
 
-template <class T>
-T read_number(const zmq::message_t& frame) {
-    T value{};
-    if (frame.size() == sizeof(T)) std::memcpy(&value, frame.data(), sizeof(T));
-    return value;
-}
 
 void hasher_body(zmq::socket_t& pipe) {
     actors::Loop loop;
     loop.on_pipe(pipe, [&](zmq::multipart_t& job) {
         if (job.size() != 4) return;
-        const auto id = read_number<uint64_t>(job[0]);
+        const auto id = actors::frame_number<uint64_t>(job[0]);
         const std::string hash =
-            pbkdf2_sha256(job[1].to_string(), job[2].to_string(), read_number<uint32_t>(job[3]));
+            pbkdf2_sha256(job[1].to_string(), job[2].to_string(), actors::frame_number<uint32_t>(job[3]));
         zmq::multipart_t result;
         result.addtyp(id);
         result.addstr(hash);
@@ -76,7 +71,7 @@ bool PasswordHashers::receive(std::size_t i, HashResult& out) {
     zmq::multipart_t msg;
     if (!msg.recv(workers_[i]->pipe(), static_cast<int>(zmq::recv_flags::dontwait))) return false;
     if (msg.size() != 2) return false;
-    out.job = read_number<uint64_t>(msg[0]);
+    out.job = actors::frame_number<uint64_t>(msg[0]);
     out.hash = msg[1].to_string();
     if (outstanding_[i] > 0) --outstanding_[i];
     return true;

@@ -60,6 +60,11 @@ struct Download {
     SteadyClock::time_point last_resume_save = SteadyClock::now();
     bool resume_dirty = false;
     int reported_quarter = 0;
+    // Pieces handed to the workers and not yet reported back: a second copy
+    // of one (an endgame duplicate) is not written twice, and the whole-file
+    // check waits until none is left, so nothing writes while it reads.
+    std::set<uint32_t> at_workers;
+    bool check_pending = false;
     // Rate over a sliding window of (time, bytes stored).
     std::vector<std::pair<SteadyClock::time_point, uint64_t>> rate_samples;
 

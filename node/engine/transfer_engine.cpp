@@ -313,7 +313,8 @@ private:
         s.in_flight.erase(flight);
         s.timeouts = 0;
         const uint32_t index = reply->index;
-        if (d.picker.have(PieceIndex{index})) return fill(d, s);  // an endgame loser
+        // An endgame loser: verified already, or its twin is at a worker now.
+        if (d.picker.have(PieceIndex{index}) || d.at_workers.count(index)) return fill(d, s);
         if (frames[1].size() != files::piece_length(d.meta, index)) {
             d.picker.on_piece_failed(s.id, PieceIndex{index});
             ++d.bad_pieces;
@@ -328,6 +329,7 @@ private:
         job.offset = uint64_t{index} * d.meta.piece_size;
         std::memcpy(job.hash, d.meta.piece_hashes[index].data(), 32);
         ++s.pieces_received;
+        d.at_workers.insert(index);
         workers_.submit(job, std::move(frames[1]));
         fill(d, s);
     }
@@ -347,6 +349,8 @@ private:
     }
 
     void stored(Download& d, const PieceJobResult& r) {
+        d.at_workers.erase(r.index);
+        if (d.check_pending && d.at_workers.empty()) start_check(d);
         if (d.phase != DownloadPhase::Fetching) return;
         const PieceIndex piece{r.index};
         if (r.outcome == PieceOutcome::BadHash) {
@@ -398,6 +402,12 @@ private:
         save_resume(d);
         for (auto& [id, s] : std::map<uint32_t, SourceState>(d.sources)) drop_source(d, id, "");
         d.problem.clear();
+        d.check_pending = true;
+        if (d.at_workers.empty()) start_check(d);
+    }
+
+    void start_check(Download& d) {
+        d.check_pending = false;
         workers_.check_file(d.id, d.part_path, d.meta.file_id, d.meta.piece_size);
     }
 

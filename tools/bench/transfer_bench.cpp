@@ -116,7 +116,10 @@ public:
             ChildProcess::Stream::out,
             [&](std::string_view l) {
                 const std::string s(l);
-                if (s.rfind("error: ", 0) == 0) error = s;
+                // A download that stops reports it as a notice, not an error line.
+                if (s.rfind("error: ", 0) == 0 || (s.rfind("notice: ", 0) == 0 && s.find("failed") != std::string::npos)) {
+                    error = s;
+                }
                 return !error.empty() || std::regex_search(s, re);
             },
             timeout);
