@@ -30,6 +30,7 @@ constexpr auto kHavePoll = 1s;
 constexpr auto kSourcesRefresh = 2s;
 constexpr auto kCooling = 20s;
 constexpr auto kResumeEvery = 1s;
+constexpr std::size_t kMaxAtWorkers = 16;  // pieces (8 MiB) hashed or written at once
 
 class Engine {
 public:
@@ -248,6 +249,10 @@ private:
     void fill(Download& d, SourceState& s) {
         if (d.phase != DownloadPhase::Fetching || !s.known) return;
         if (s.in_flight.size() >= config_.window) return;
+        // Credit comes back when a piece is stored, not when it arrives: if the
+        // workers fall behind the network, pieces must wait at the sources, not
+        // pile up in our memory.
+        if (workers_.queued() >= kMaxAtWorkers) return;
         auto picks = d.picker.pick(s.id, config_.window - s.in_flight.size(), rng_);
         const auto deadline = SteadyClock::now() + kPieceTimeout;
         for (PieceIndex p : picks) {
@@ -383,7 +388,7 @@ private:
         d.rate_samples.emplace_back(now, d.bytes_have());
         while (d.rate_samples.size() > 2 && now - d.rate_samples.front().first > 3s) d.rate_samples.erase(d.rate_samples.begin());
         if (d.picker.is_complete()) return finish(d);
-        fill_all(d);
+        for (auto& [id, other] : downloads_) fill_all(*other);
     }
 
     // A notice at each quarter, so that users (and scenarios) see progress
