@@ -67,6 +67,8 @@ struct FilesFixture : Fixture {
     }
 };
 
+// A pointer into a temporary list would dangle: only named lists.
+const msg::FileSummary* row(msg::FileList&& list, const std::string& name) = delete;
 const msg::FileSummary* row(const msg::FileList& list, const std::string& name) {
     for (const auto& f : list.files) {
         if (f.name == name) return &f;
@@ -346,7 +348,8 @@ TEST_CASE("sessions: a sharer who logs out or times out stays a sharer, offline"
     CHECK(o.events.empty());
     f.ok(StoredCloseSession{f.b, "expired (no heartbeat)"});
     CHECK(f.shared("g1", "movie.bin").sharers == std::map<std::string, bool>{{"alice", true}, {"bob", false}});
-    const auto* r = row(f.list(f.c), "movie.bin");
+    const msg::FileList listed1 = f.list(f.c);
+    const auto* r = row(listed1, "movie.bin");
     REQUIRE(r);
     CHECK(r->sharers == 2);
     CHECK(r->sources_online == 0);
@@ -385,7 +388,8 @@ TEST_CASE("list_files: members see every file, sorted, with who is online", "[ma
         f.ok(msg::ShareFile{f.b, "g1", movie, false});
         f.ok(msg::ShareFile{f.c, "g1", movie, true});
         auto counts = [&] {
-            const auto* r = row(f.list(f.a), "movie.bin");
+            const msg::FileList listed2 = f.list(f.a);
+            const auto* r = row(listed2, "movie.bin");
             REQUIRE(r);
             return std::vector<uint32_t>{r->sources_online, r->complete_online, r->sharers};
         };
