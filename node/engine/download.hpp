@@ -27,7 +27,6 @@ struct SourceState {
     bool complete = false;
     bool known = false;           // its bitfield has arrived
     std::map<uint32_t, SteadyClock::time_point> in_flight;  // piece -> deadline
-    uint64_t pieces_received = 0;
     SteadyClock::time_point next_have_poll{};
     int timeouts = 0;
 };
@@ -52,7 +51,6 @@ struct Download {
     std::string problem;  // why it is not moving / why it failed
     uint64_t pieces_fetched = 0;   // this run, excluding resumed ones
     uint64_t resumed_pieces = 0;
-    uint64_t bad_pieces = 0;
     uint64_t bytes_done_at_start = 0;
     SteadyClock::time_point started = SteadyClock::now();
     SteadyClock::time_point finished{};

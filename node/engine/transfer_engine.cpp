@@ -322,7 +322,6 @@ private:
         if (d.picker.have(PieceIndex{index}) || d.at_workers.count(index)) return fill(d, s);
         if (frames[1].size() != files::piece_length(d.meta, index)) {
             d.picker.on_piece_failed(s.id, PieceIndex{index});
-            ++d.bad_pieces;
             d.banned[s.endpoint] = "wrong piece size";
             return drop_source(d, s.id, "sent a piece of the wrong size");
         }
@@ -333,7 +332,6 @@ private:
         job.fd = d.fd;
         job.offset = uint64_t{index} * d.meta.piece_size;
         std::memcpy(job.hash, d.meta.piece_hashes[index].data(), 32);
-        ++s.pieces_received;
         d.at_workers.insert(index);
         workers_.submit(job, std::move(frames[1]));
         fill(d, s);
@@ -359,7 +357,6 @@ private:
         if (d.phase != DownloadPhase::Fetching) return;
         const PieceIndex piece{r.index};
         if (r.outcome == PieceOutcome::BadHash) {
-            ++d.bad_pieces;
             auto s = d.sources.find(r.source);
             if (s != d.sources.end()) {
                 d.banned[s->second.endpoint] = "sent a piece that failed its hash";
@@ -470,8 +467,8 @@ private:
                     }
                 }
                 if (timed_out && ++s.timeouts >= 2) silent.push_back(sid);
-                if (!s.complete && s.next_have_poll <= now) poll_have(d, s);
-                if (!s.known && s.next_have_poll <= now) poll_have(d, s);
+                // A partial source's bitfield grows; a silent one may have lost our request.
+                if ((!s.complete || !s.known) && s.next_have_poll <= now) poll_have(d, s);
             }
             for (uint32_t sid : silent) {
                 d.cooling[d.sources.at(sid).endpoint] = now + kCooling;
