@@ -5,6 +5,7 @@
 #include <set>
 
 #include "actors/frames.hpp"
+#include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "messages/limits.hpp"
 #include "messages/tracker_events.hpp"
@@ -140,6 +141,7 @@ private:
             if (env->kind() == Kind::Error && !it->second.resent &&
                 env->as<msg::Error>()->code == "hello_required") {
                 // The tracker restarted and forgot this connection.
+                logging::info("session", "tracker ", tracker().label(), " forgot this connection; saying Hello again");
                 it->second.resent = true;
                 send_internal(msg::Hello{msg::kProtocolVersion, config_.node_id});
                 dealer_->send(zmq::buffer(it->second.envelope), zmq::send_flags::dontwait);
@@ -178,6 +180,7 @@ private:
         } else if (reply.kind() == Kind::Error && p.kind == Kind::Heartbeat) {
             auto err = reply.as<msg::Error>();
             if (err && err->code == "no_session" && !token_.empty()) {
+                logging::warn("session", "the tracker ended the session of ", user_, ": ", err->text);
                 end_session();
                 zmq::multipart_t out;
                 out.addstr("LOST");
@@ -248,6 +251,7 @@ private:
         const auto ms = config_.request_timeout.count();
         const std::string why = "tracker " + tracker().label() + " did not answer within " + std::to_string(ms / 1000) +
                                 (ms % 1000 ? "." + std::to_string(ms % 1000 / 100) : "") + " s (is it running?)";
+        logging::warn("session", why, "; failing ", pending_.size(), " request(s) and reconnecting");
         for (auto& [rid, p] : pending_) {
             if (!p.internal) to_parent("REP", p.tag, error_reply(rid, "unreachable", why));
         }

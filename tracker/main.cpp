@@ -2,10 +2,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <zmq_addon.hpp>
 
+#include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "actors/signals.hpp"
 #include "tracker/tracker_server.hpp"
@@ -13,6 +15,7 @@
 namespace {
 
 const char* kUsage = R"(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS] [--ticket-ttl SECONDS]
+               [--log-level LEVEL]
 
 Runs tracker number N (1-based) of the trackers listed in TRACKER_INFO.
 
@@ -29,8 +32,16 @@ N             which line of TRACKER_INFO is this tracker.
 --ticket-ttl SECONDS
               how long a download ticket lets its holder fetch pieces
               (default 120); a downloader asks for a fresh one as it runs.
+--log-level LEVEL
+              error, warn, info (default) or debug: what goes to DIR/tracker.log
+              (recovery repairs, sessions that expire, ...). stderr carries
+              only the ready and stopped lines and errors that stop it.
 
 Console commands (stdin): status, help, quit. SIGINT/SIGTERM stop it cleanly.
+
+Example:
+  printf '127.0.0.1:6000\n' > tracker_info.txt
+  tracker tracker_info.txt 1 --data ~/p2p/tracker1
 )";
 
 int usage_error(const std::string& why) {
@@ -44,6 +55,7 @@ struct Options {
     std::string data_dir;
     double session_timeout_s = 5;
     double ticket_ttl_s = 120;
+    p2p::logging::Level log_level = p2p::logging::Level::info;
 };
 
 bool parse_number(const std::string& text, double& out) {
@@ -72,11 +84,15 @@ int main(int argc, char** argv) {
             std::cout << kUsage;
             return 0;
         }
-        if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl") {
+        if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl" || arg == "--log-level") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
                 opt.data_dir = value;
+            } else if (arg == "--log-level") {
+                auto level = p2p::logging::parse_level(value);
+                if (!level) return usage_error("--log-level wants error, warn, info or debug, got '" + value + "'");
+                opt.log_level = *level;
             } else if (arg == "--session-timeout" && !parse_number(value, opt.session_timeout_s)) {
                 return usage_error("--session-timeout wants a positive number of seconds");
             } else if (arg == "--ticket-ttl" && (!parse_number(value, opt.ticket_ttl_s) || opt.ticket_ttl_s < 1)) {
@@ -117,16 +133,29 @@ int main(int argc, char** argv) {
     config.session_timeout = std::chrono::milliseconds(static_cast<long>(opt.session_timeout_s * 1000));
     config.ticket_ttl = std::chrono::seconds(static_cast<long>(opt.ticket_ttl_s));
 
+    const std::string who = "tracker " + std::to_string(opt.index);
+    try {
+        std::filesystem::create_directories(config.data_dir);
+        p2p::logging::open(config.data_dir / "tracker.log", opt.log_level);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << who << " could not start: " << e.what() << "\n";
+        return 1;
+    }
+    p2p::logging::info("tracker", "starting ", who, " on ", config.address.rpc_endpoint(), " (events on ",
+                       config.address.pub_endpoint(), "), data ", config.data_dir.string());
+
     const int stop_fd = p2p::actors::stop_signal_fd();
     zmq::context_t ctx;
     std::unique_ptr<p2p::actors::Actor> server;
     try {
         server = p2p::tracker::start_tracker(ctx, config);
     } catch (const std::exception& e) {
-        std::cerr << "error: tracker " << opt.index << " could not start: " << e.what() << "\n";
+        p2p::logging::error("tracker", "could not start: ", e.what());
+        std::cerr << "error: " << who << " could not start: " << e.what() << "\n";
         return 1;
     }
-    std::cerr << "tracker " << opt.index << ": ready on " << config.address.rpc_endpoint() << " (events on "
+    p2p::logging::info("tracker", "ready");
+    std::cerr << who << ": ready on " << config.address.rpc_endpoint() << " (events on "
               << config.address.pub_endpoint() << "), data " << config.data_dir.string() << std::endl;
 
     int exit_code = 0;
@@ -139,6 +168,7 @@ int main(int argc, char** argv) {
             if (msg.size() == 2 && msg[0].to_string_view() == "STATUS") {
                 std::cout << msg[1].to_string() << std::endl;
             } else if (msg.size() >= 2) {  // FAILED or an actor error
+                p2p::logging::error("tracker", "stopping: ", msg[1].to_string());
                 std::cerr << "error: " << msg[1].to_string() << std::endl;
                 exit_code = 1;
                 loop.stop();
@@ -175,6 +205,7 @@ int main(int argc, char** argv) {
     });
     loop.run();
     server.reset();
-    std::cerr << "tracker " << opt.index << ": stopped" << std::endl;
+    p2p::logging::info("tracker", "stopped");
+    std::cerr << who << ": stopped" << std::endl;
     return exit_code;
 }

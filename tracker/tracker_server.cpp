@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <zmq_addon.hpp>
 
+#include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "messages/envelope.hpp"
 #include "messages/limits.hpp"
@@ -81,7 +82,7 @@ public:
 private:
     void recover() {
         auto recovery = storage::recover(config_.data_dir);
-        for (const auto& line : recovery.log) std::cerr << "tracker " << config_.index << ": " << line << "\n";
+        for (const auto& line : recovery.log) logging::warn("journal", line);
         if (recovery.snapshot) {
             state_ = decode_state(recovery.snapshot->bytes);
             last_seq_ = recovery.snapshot->seq;
@@ -99,6 +100,8 @@ private:
         }
         outbox_.set_durable(last_seq_);
         recovered_records_ = recovery.records.size();
+        logging::info("journal", "recovered to seq ", last_seq_, ": ", recovered_records_, " journal records replayed",
+                      recovery.snapshot ? " after a snapshot" : "");
         // Sessions restored from disk get a full timeout to heartbeat again.
         const auto now = Clock::now();
         for (const auto& [token, s] : state_.sessions) last_seen_[token] = now;
@@ -381,6 +384,7 @@ private:
             if (!fresh && now - it->second > config_.session_timeout) expired.push_back(token);
         }
         for (const auto& token : expired) {
+            logging::info("tracker", "session of ", state_.sessions.at(token).user, " expired (no heartbeat)");
             last_seen_.erase(token);
             commit(StoredCloseSession{token, "expired (no heartbeat)"}, {}, 0);
         }
