@@ -2,7 +2,6 @@
 // tracker session.
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 
 #include "messages/file_protocol.hpp"
 #include "messages/names.hpp"
@@ -12,6 +11,7 @@
 #include "node/files/resume_record.hpp"
 #include "node/repl.hpp"
 #include "node/tracker_text.hpp"
+#include "node/transfer/bitfield.hpp"
 
 namespace p2p::node {
 
@@ -19,13 +19,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 std::string error_text(const Envelope& reply) {
     if (reply.kind() == Kind::Error) {
         auto err = reply.as<msg::Error>();
         if (err) return err->text;
     }
     return "unexpected " + std::string(kind_name(reply.kind())) + " reply";
+}
+
+// What a download still has to fetch, given the pieces its resume record has.
+uint64_t bytes_missing(const files::FileMeta& meta, const std::string& have) {
+    auto bits = transfer::Bitfield::from_bytes(have, meta.piece_hashes.size());
+    if (!bits) return meta.size;
+    uint64_t missing = 0;
+    bits->for_each_missing([&](transfer::PieceIndex i) { missing += files::piece_length(meta, i.value); });
+    return missing;
+}
+
+std::string download_key(const std::string& group, const std::string& name) { return group + "/" + name; }
+
+std::string seconds_text(double secs) {
+    char text[32];
+    std::snprintf(text, sizeof text, secs < 1 ? "%.2f s" : "%.1f s", secs);
+    return text;
 }
 
 }  // namespace
@@ -124,8 +140,7 @@ void Repl::download(const std::string& group, const std::string& name, const std
         if (have.empty() && fs::exists(part, ec)) {
             return print("error: " + part.string() + " exists and is not a download of this node; not overwriting it");
         }
-        StartDownload start{group, details->meta, dest_dir, resume.string(), have, details->sources, details->ticket};
-        engine_send("START", pack_body(start));
+        start_download({group, details->meta, dest_dir, resume.string(), have, details->sources, details->ticket});
         const auto n = details->sources.size();
         const std::string ok = "ok: downloading " + name + " (" + human_size(details->meta.size) + ", " +
                                std::to_string(details->meta.piece_hashes.size()) + " pieces) from " +
@@ -158,10 +173,28 @@ void Repl::after_login() {
             print("notice: ignoring a damaged resume record " + entry.path().string() + ": " + rec.error());
             continue;
         }
-        engine_send("START", pack_body(StartDownload{rec->group, rec->meta, rec->dest_dir, entry.path().string(),
-                                                     rec->have, {}, {}}));
+        start_download({rec->group, rec->meta, rec->dest_dir, entry.path().string(), rec->have, {}, {}});
         print("notice: resuming download of " + rec->meta.name + " in " + rec->group);
     }
+}
+
+void Repl::start_download(const StartDownload& start) {
+    engine_send("START", pack_body(start));
+    // A second start of a running download changes nothing in the engine.
+    download_clocks_.try_emplace(download_key(start.group, start.meta.name),
+                                 DownloadClock{std::chrono::steady_clock::now(), bytes_missing(start.meta, start.have)});
+}
+
+// How long a download started in this run took, and what it had to fetch;
+// nullopt for one that did not start in this run.
+std::optional<Repl::DownloadClock::Stopped> Repl::stop_download_clock(const std::string& group,
+                                                                     const std::string& name) {
+    auto it = download_clocks_.find(download_key(group, name));
+    if (it == download_clocks_.end()) return std::nullopt;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.started).count();
+    const DownloadClock::Stopped stopped{secs, it->second.to_fetch};
+    download_clocks_.erase(it);
+    return stopped;
 }
 
 void Repl::handle_engine() {
@@ -171,7 +204,7 @@ void Repl::handle_engine() {
         if ((op == "STATUS" || op == "UPLOADS") && m.size() == 2 && op == engine_wait_) {
             const std::string text = m[1].to_string();
             if (text.empty()) print(op == "STATUS" ? "no downloads" : "not serving any file");
-            std::cout << text << std::flush;
+            print_text(text);
             engine_wait_.clear();
             command_done();
         } else if (op == "ANNOUNCE" && m.size() == 2 && !user_.empty()) {
@@ -188,14 +221,27 @@ void Repl::handle_engine() {
         } else if (op == "DONE" && m.size() == 2) {
             auto share = unpack_body<ServeFile>(m[1].data(), m[1].size());
             if (!user_.empty()) store_.add(user_, share);
+            // Scripts find the path last, after the last ": ", as before the
+            // timing was added in between.
+            std::string timing;
+            if (auto clock = stop_download_clock(share.group, share.meta.name)) {
+                timing = "in " + seconds_text(clock->secs);
+                if (clock->secs > 0) {
+                    timing += ", " + human_size(static_cast<uint64_t>(static_cast<double>(clock->fetched) / clock->secs)) + "/s";
+                }
+                timing += ": ";
+            }
             print("notice: download of " + share.meta.name + " in " + share.group + " complete and verified: " +
-                  share.path);
+                  timing + share.path);
         } else if (op == "NOTE" && m.size() == 2) {
             print("notice: " + m[1].to_string());
         } else if (op == "PROGRESS" && m.size() == 4) {
             print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() + "% downloaded");
         } else if (op == "FAILED" && m.size() == 4) {
-            print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string());
+            // Only a download has a clock: a share that cannot be served has none.
+            auto clock = stop_download_clock(m[1].to_string(), m[2].to_string());
+            print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() +
+                  (clock ? " (download failed after " + seconds_text(clock->secs) + ")" : ""));
         }
         m.clear();
     }
