@@ -38,6 +38,9 @@ fresh downloader processes; their peak RSS (VmHWM) is reported.
 --bin DIR     where tracker and node are (default: bench's own directory)
 --keep        keep the temp dir
 --json        one JSON object per case instead of the table
+
+Example:
+  bench transfer --size 256M
 )";
 
 std::optional<uint64_t> parse_size(const std::string& text) {
