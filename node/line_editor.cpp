@@ -24,6 +24,7 @@ constexpr int kHistoryLines = 1000;
 LineEditor* g_editor = nullptr;
 bool g_end_of_input = false;
 LineEditor::Completer g_complete;
+bool g_ansi = true;  // the terminal understands cursor-up and clear-down
 
 // libedit's default reader sees end of file as "nothing typed" and never
 // tells the caller; ours notes it, so a closed terminal ends the REPL.
@@ -52,6 +53,10 @@ char* next_match(const char*, int state) {
 // go back to the row the prompt is on (the input may wrap) and clear down.
 // `point` is where the cursor is on the screen now.
 void clear_input(int point) {
+    if (!g_ansi) {  // a dumb terminal: the redrawn line goes below instead
+        std::cout << '\n' << std::flush;
+        return;
+    }
     int rows = 0, cols = 0;
     rl_get_screen_size(&rows, &cols);
     const int up = cols > 0 ? (kPromptWidth + point) / cols : 0;
@@ -102,6 +107,8 @@ LineEditor::LineEditor(std::filesystem::path history_file, LineHandler on_line, 
     if (g_editor) throw std::logic_error("one LineEditor at a time");
     g_editor = this;
     g_complete = std::move(complete);
+    const char* term = std::getenv("TERM");
+    g_ansi = term && *term && std::strcmp(term, "dumb") != 0;
     rl_readline_name = "p2pshare";  // for ~/.editrc
     rl_getc_function = read_key;
     // Words are what the command parser splits on, nothing else.
