@@ -41,8 +41,8 @@ void Repl::prompt() {
     if (!editor_) {
         std::cout << "> " << std::flush;
     } else if (!editor_->reading()) {
-        editor_->start_line();
-        loop_->on_fd(STDIN_FILENO, [this] { editor_->on_input(); });
+        editor_->start_line();  // not after the end of input
+        if (editor_->reading()) loop_->on_fd(STDIN_FILENO, [this] { editor_->on_input(); });
     }
 }
 

@@ -28,6 +28,13 @@
 
 namespace p2p::node {
 
+// When a download started in this run and what it had to fetch: its end
+// notice tells how long it took and how fast it went.
+struct DownloadClock {
+    std::chrono::steady_clock::time_point started;
+    uint64_t to_fetch = 0;  // bytes not on disk at the start
+};
+
 class Repl {
 public:
     Repl(zmq::context_t& ctx, TrackerSession& session, actors::Actor& engine, NodeIdentity identity,
@@ -90,17 +97,8 @@ private:
     uint64_t next_tag_ = 1;
     std::map<uint64_t, ReplyHandler> waiting_;
     std::string user_;  // logged-in user, as the tracker confirmed
-    // Downloads started in this run, by "group/name": their end notice
-    // tells how long they took and how fast they went.
-    struct DownloadClock {
-        std::chrono::steady_clock::time_point started;
-        uint64_t to_fetch = 0;  // bytes not on disk at the start
-        struct Stopped {
-            double secs = 0;
-            uint64_t fetched = 0;
-        };
-    };
-    std::optional<DownloadClock::Stopped> stop_download_clock(const std::string& group, const std::string& name);
+    // Downloads started in this run, by "group/name".
+    std::optional<DownloadClock> take_download_clock(const std::string& group, const std::string& name);
     std::map<std::string, DownloadClock> download_clocks_;
 };
 

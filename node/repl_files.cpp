@@ -38,9 +38,21 @@ uint64_t bytes_missing(const files::FileMeta& meta, const std::string& have) {
 
 std::string download_key(const std::string& group, const std::string& name) { return group + "/" + name; }
 
+double seconds_since(const DownloadClock& clock) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - clock.started).count();
+}
+
 std::string seconds_text(double secs) {
     char text[32];
     std::snprintf(text, sizeof text, secs < 1 ? "%.2f s" : "%.1f s", secs);
+    return text;
+}
+
+// "in 2.1 s, 45.6 MiB/s"
+std::string elapsed_and_rate(const DownloadClock& clock) {
+    const double secs = seconds_since(clock);
+    std::string text = "in " + seconds_text(secs);
+    if (secs > 0) text += ", " + human_size(static_cast<uint64_t>(static_cast<double>(clock.to_fetch) / secs)) + "/s";
     return text;
 }
 
@@ -181,20 +193,16 @@ void Repl::after_login() {
 void Repl::start_download(const StartDownload& start) {
     engine_send("START", pack_body(start));
     // A second start of a running download changes nothing in the engine.
-    download_clocks_.try_emplace(download_key(start.group, start.meta.name),
-                                 DownloadClock{std::chrono::steady_clock::now(), bytes_missing(start.meta, start.have)});
+    const DownloadClock clock{std::chrono::steady_clock::now(), bytes_missing(start.meta, start.have)};
+    download_clocks_.try_emplace(download_key(start.group, start.meta.name), clock);
 }
 
-// How long a download started in this run took, and what it had to fetch;
-// nullopt for one that did not start in this run.
-std::optional<Repl::DownloadClock::Stopped> Repl::stop_download_clock(const std::string& group,
-                                                                     const std::string& name) {
+std::optional<DownloadClock> Repl::take_download_clock(const std::string& group, const std::string& name) {
     auto it = download_clocks_.find(download_key(group, name));
     if (it == download_clocks_.end()) return std::nullopt;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.started).count();
-    const DownloadClock::Stopped stopped{secs, it->second.to_fetch};
+    const DownloadClock clock = it->second;
     download_clocks_.erase(it);
-    return stopped;
+    return clock;
 }
 
 void Repl::handle_engine() {
@@ -221,27 +229,20 @@ void Repl::handle_engine() {
         } else if (op == "DONE" && m.size() == 2) {
             auto share = unpack_body<ServeFile>(m[1].data(), m[1].size());
             if (!user_.empty()) store_.add(user_, share);
-            // Scripts find the path last, after the last ": ", as before the
-            // timing was added in between.
-            std::string timing;
-            if (auto clock = stop_download_clock(share.group, share.meta.name)) {
-                timing = "in " + seconds_text(clock->secs);
-                if (clock->secs > 0) {
-                    timing += ", " + human_size(static_cast<uint64_t>(static_cast<double>(clock->fetched) / clock->secs)) + "/s";
-                }
-                timing += ": ";
-            }
+            // Scripts find the path last, after the last ": ", as they did
+            // before the timing came in between.
+            auto clock = take_download_clock(share.group, share.meta.name);
             print("notice: download of " + share.meta.name + " in " + share.group + " complete and verified: " +
-                  timing + share.path);
+                  (clock ? elapsed_and_rate(*clock) + ": " : "") + share.path);
         } else if (op == "NOTE" && m.size() == 2) {
             print("notice: " + m[1].to_string());
         } else if (op == "PROGRESS" && m.size() == 4) {
             print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() + "% downloaded");
         } else if (op == "FAILED" && m.size() == 4) {
             // Only a download has a clock: a share that cannot be served has none.
-            auto clock = stop_download_clock(m[1].to_string(), m[2].to_string());
+            auto clock = take_download_clock(m[1].to_string(), m[2].to_string());
             print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() +
-                  (clock ? " (download failed after " + seconds_text(clock->secs) + ")" : ""));
+                  (clock ? " (download failed after " + seconds_text(seconds_since(*clock)) + ")" : ""));
         }
         m.clear();
     }

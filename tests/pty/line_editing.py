@@ -145,7 +145,7 @@ def main():
         for term in terminals:
             os.kill(term.pid, signal.SIGKILL)
             os.waitpid(term.pid, 0)
-        for child in children:
+        for child in reversed(children):  # nodes log out while the tracker still answers
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
                 try:
