@@ -12,6 +12,9 @@ std::string TrackerAddress::rpc_endpoint() const { return "tcp://" + host + ":" 
 std::string TrackerAddress::pub_endpoint() const {
     return "tcp://" + host + ":" + std::to_string(pub_port);
 }
+std::string TrackerAddress::repl_endpoint() const {
+    return "tcp://" + host + ":" + std::to_string(repl_port);
+}
 std::string TrackerAddress::label() const { return host + ":" + std::to_string(port); }
 
 namespace {
@@ -84,6 +87,10 @@ Result<std::vector<TrackerAddress>> parse_tracker_info(std::string_view text, st
                 auto port = parse_port(value);
                 if (!port) return fail(where + "pub: " + port.error());
                 t.pub_port = *port;
+            } else if (key == "repl") {
+                auto port = parse_port(value);
+                if (!port) return fail(where + "repl: " + port.error());
+                t.repl_port = *port;
             } else {
                 t.extra[key] = value;
             }
@@ -93,6 +100,13 @@ Result<std::vector<TrackerAddress>> parse_tracker_info(std::string_view text, st
             t.pub_port = static_cast<uint16_t>(t.port + 1);
         }
         if (t.pub_port == t.port) return fail(where + "pub port equals the request port");
+        if (t.repl_port == 0) {
+            if (t.port >= 65534) return fail(where + "port " + std::to_string(t.port) + " leaves no room for repl=PORT+2; give repl=");
+            t.repl_port = static_cast<uint16_t>(t.port + 2);
+        }
+        if (t.repl_port == t.port || t.repl_port == t.pub_port) {
+            return fail(where + "repl port equals the request or pub port");
+        }
         trackers.push_back(std::move(t));
         if (nl == text.size()) break;
     }

@@ -53,6 +53,7 @@ private:
     void ask(const std::string& command, const T& request, ReplyHandler then = {});
 
     void after_login();
+    void announce_shares();
     void upload(const std::string& path, const std::string& group);
     void uploaded(const std::string& group, const std::string& path, const std::string& packed_meta_or_error);
     void download(const std::string& group, const std::string& name, const std::string& dest);

@@ -144,12 +144,8 @@ void Repl::download(const std::string& group, const std::string& name, const std
 
 // Login resumes sharing everything shared before and every unfinished download.
 void Repl::after_login() {
-    for (const auto& share : store_.shares(user_)) {
-        engine_send("SERVE", pack_body(share));
-        send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
-            if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
-        });
-    }
+    for (const auto& share : store_.shares(user_)) engine_send("SERVE", pack_body(share));
+    announce_shares();
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(store_.downloads_dir(user_), ec)) {
         if (entry.path().extension() != ".resume") continue;
@@ -161,6 +157,16 @@ void Repl::after_login() {
         engine_send("START", pack_body(StartDownload{rec->group, rec->meta, rec->dest_dir, entry.path().string(),
                                                      rec->have, {}, {}}));
         print("notice: resuming download of " + rec->meta.name + " in " + rec->group);
+    }
+}
+
+// Tells the tracker again what this user shares: after a login, and after a
+// failover in case the new primary missed an announcement.
+void Repl::announce_shares() {
+    for (const auto& share : store_.shares(user_)) {
+        send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
+            if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
+        });
     }
 }
 

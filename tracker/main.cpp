@@ -1,6 +1,7 @@
 // tracker: keeps accounts, groups and their catalogues; never holds file bytes.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -13,12 +14,18 @@
 namespace {
 
 const char* kUsage = R"(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS] [--ticket-ttl SECONDS]
+                    [--peer-timeout SECONDS]
 
 Runs tracker number N (1-based) of the trackers listed in TRACKER_INFO.
 
-TRACKER_INFO  one tracker per line: IP:PORT [pub=PORT] [key=value ...]; '#' starts
-              a comment. Requests arrive on PORT, events are published on the pub
-              port (PORT+1 unless given).
+TRACKER_INFO  one tracker per line: IP:PORT [pub=PORT] [repl=PORT] [key=value ...];
+              '#' starts a comment. Requests arrive on PORT, events are published
+              on the pub port (PORT+1 unless given), trackers replicate to each
+              other on the repl port (PORT+2 unless given).
+              With two or more trackers one is primary and the others are
+              standbys holding a copy of every acknowledged change; a standby
+              takes over when the primary is gone and nodes come to it (see
+              docs/replication.md).
 N             which line of TRACKER_INFO is this tracker.
 --data DIR    where the journal and snapshots live
               (default ~/.p2pshare/tracker-N). Every acknowledged change is on
@@ -29,8 +36,17 @@ N             which line of TRACKER_INFO is this tracker.
 --ticket-ttl SECONDS
               how long a download ticket lets its holder fetch pieces
               (default 120); a downloader asks for a fresh one as it runs.
+--peer-timeout SECONDS
+              another tracker silent this long is lost (default 1).
 
-Console commands (stdin): status, help, quit. SIGINT/SIGTERM stop it cleanly.
+Console commands (stdin): status (role, peers, counters), promote (make this
+standby the primary: for when the other trackers are gone for good), help, quit.
+SIGINT/SIGTERM stop it cleanly.
+
+Example (two trackers, each in its own terminal):
+  printf '127.0.0.1:6000\n127.0.0.1:6010\n' > tracker_info.txt
+  tracker tracker_info.txt 1 --data /var/lib/p2pshare/t1
+  tracker tracker_info.txt 2 --data /var/lib/p2pshare/t2
 )";
 
 int usage_error(const std::string& why) {
@@ -44,6 +60,7 @@ struct Options {
     std::string data_dir;
     double session_timeout_s = 5;
     double ticket_ttl_s = 120;
+    double peer_timeout_s = 1;
 };
 
 bool parse_number(const std::string& text, double& out) {
@@ -72,7 +89,7 @@ int main(int argc, char** argv) {
             std::cout << kUsage;
             return 0;
         }
-        if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl") {
+        if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl" || arg == "--peer-timeout") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
@@ -81,6 +98,8 @@ int main(int argc, char** argv) {
                 return usage_error("--session-timeout wants a positive number of seconds");
             } else if (arg == "--ticket-ttl" && (!parse_number(value, opt.ticket_ttl_s) || opt.ticket_ttl_s < 1)) {
                 return usage_error("--ticket-ttl wants a number of seconds, at least 1");
+            } else if (arg == "--peer-timeout" && (!parse_number(value, opt.peer_timeout_s) || opt.peer_timeout_s < 0.2)) {
+                return usage_error("--peer-timeout wants a number of seconds, at least 0.2");
             }
         } else if (arg.rfind("--", 0) == 0) {
             return usage_error("unknown option " + arg);
@@ -111,11 +130,13 @@ int main(int argc, char** argv) {
     }
     p2p::tracker::TrackerConfig config;
     config.index = opt.index;
-    config.address = (*trackers)[opt.index - 1];
+    config.trackers = *trackers;
     config.data_dir = opt.data_dir.empty() ? home_dir() + "/.p2pshare/tracker-" + std::to_string(opt.index)
                                            : opt.data_dir;
     config.session_timeout = std::chrono::milliseconds(static_cast<long>(opt.session_timeout_s * 1000));
     config.ticket_ttl = std::chrono::seconds(static_cast<long>(opt.ticket_ttl_s));
+    config.peer_timeout = std::chrono::milliseconds(static_cast<long>(opt.peer_timeout_s * 1000));
+    config.peer_interval = std::max(std::chrono::milliseconds(20), config.peer_timeout / 5);
 
     const int stop_fd = p2p::actors::stop_signal_fd();
     zmq::context_t ctx;
@@ -126,8 +147,10 @@ int main(int argc, char** argv) {
         std::cerr << "error: tracker " << opt.index << " could not start: " << e.what() << "\n";
         return 1;
     }
-    std::cerr << "tracker " << opt.index << ": ready on " << config.address.rpc_endpoint() << " (events on "
-              << config.address.pub_endpoint() << "), data " << config.data_dir.string() << std::endl;
+    std::cerr << "tracker " << opt.index << ": ready on " << config.address().rpc_endpoint() << " (events on "
+              << config.address().pub_endpoint();
+    if (config.trackers.size() > 1) std::cerr << ", replication on " << config.address().repl_endpoint();
+    std::cerr << "), data " << config.data_dir.string() << std::endl;
 
     int exit_code = 0;
     p2p::actors::Loop loop;
@@ -138,6 +161,8 @@ int main(int argc, char** argv) {
         while (msg.recv(server->pipe(), static_cast<int>(zmq::recv_flags::dontwait))) {
             if (msg.size() == 2 && msg[0].to_string_view() == "STATUS") {
                 std::cout << msg[1].to_string() << std::endl;
+            } else if (msg.size() == 2 && msg[0].to_string_view() == "ROLE") {
+                std::cout << "notice: " << msg[1].to_string() << std::endl;
             } else if (msg.size() >= 2) {  // FAILED or an actor error
                 std::cerr << "error: " << msg[1].to_string() << std::endl;
                 exit_code = 1;
@@ -166,10 +191,13 @@ int main(int argc, char** argv) {
             }
             if (line == "status") {
                 server->pipe().send(zmq::str_buffer("STATUS"), zmq::send_flags::none);
+            } else if (line == "promote") {
+                server->pipe().send(zmq::str_buffer("PROMOTE"), zmq::send_flags::none);
             } else if (line == "help") {
-                std::cout << "commands: status, help, quit" << std::endl;
+                std::cout << "commands: status, promote, help, quit" << std::endl;
             } else if (!line.empty()) {
-                std::cout << "error: unknown command '" << line << "' (commands: status, help, quit)" << std::endl;
+                std::cout << "error: unknown command '" << line << "' (commands: status, promote, help, quit)"
+                          << std::endl;
             }
         }
     });

@@ -14,6 +14,7 @@ namespace scenario {
 struct ProcessPorts {
   std::uint16_t port = 0;                 // where it serves (tracker ROUTER, node pieces)
   std::optional<std::uint16_t> pub_port;  // trackers only: their PUB socket
+  std::optional<std::uint16_t> repl_port; // trackers only: where trackers replicate
 };
 
 class PortBook {

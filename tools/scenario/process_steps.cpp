@@ -49,7 +49,7 @@ StepOutcome not_running(const SupervisedProcess& process) {
 StepOutcome declare_trackers(RunState& state, const Step& step) {
   std::vector<ProcessPorts> trackers;
   for (int index = 1; index <= step.count; ++index) {
-    const ProcessPorts ports{state.port_picker.pick(), state.port_picker.pick()};
+    const ProcessPorts ports{state.port_picker.pick(), state.port_picker.pick(), state.port_picker.pick()};
     state.ports.assign(tracker_process_name(index), ports);
     trackers.push_back(ports);
   }
@@ -68,7 +68,7 @@ StepOutcome start_tracker(RunState& state, const Step& step) {
 
 StepOutcome start_node(RunState& state, const Step& step) {
   const std::uint16_t port = state.port_picker.pick();
-  state.ports.assign(step.process, {port, std::nullopt});
+  state.ports.assign(step.process, {port, std::nullopt, std::nullopt});
   std::vector<std::string> argv{executable(state, "node"), "127.0.0.1:" + std::to_string(port),
                                 tracker_info_path(state).string(), "--data",
                                 (state.settings.work_dir / step.process).string()};
@@ -79,7 +79,7 @@ StepOutcome start_node(RunState& state, const Step& step) {
 StepOutcome start_program(RunState& state, const Step& step) {
   // Picked before the argv is substituted, so the program can be told its
   // own port: start proc srv my_server $PORT(srv)
-  state.ports.assign(step.process, {state.port_picker.pick(), std::nullopt});
+  state.ports.assign(step.process, {state.port_picker.pick(), std::nullopt, std::nullopt});
   state.processes.launch({step.process, state.substituted(step.words), ""});
   return StepOutcome::pass();
 }

@@ -417,4 +417,28 @@ Result<User> check_login(const State& state, const msg::Login& request) {
     return it->second;
 }
 
+const RecentReply* find_reply(const State& state, const std::string& origin, uint64_t request_id) {
+    auto it = state.replies.find(origin);
+    if (it == state.replies.end()) return nullptr;
+    for (const auto& r : it->second) {
+        if (r.request_id == request_id) return &r;
+    }
+    return nullptr;
+}
+
+Outcome apply(State& state, const Entry& entry) {
+    if (!entry.origin.empty()) {
+        if (const auto* seen = find_reply(state, entry.origin, entry.request_id)) {
+            return Outcome{Replayed{seen->reply}, {}, false};
+        }
+    }
+    Outcome outcome = apply(state, entry.command);
+    if (outcome.changed && !entry.origin.empty()) {
+        auto& kept = state.replies[entry.origin];
+        kept.push_back(RecentReply{entry.request_id, encode_reply(entry.request_id, outcome.reply)});
+        if (kept.size() > kRepliesKeptPerNode) kept.erase(kept.begin());
+    }
+    return outcome;
+}
+
 }  // namespace p2p::tracker

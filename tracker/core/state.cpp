@@ -15,7 +15,7 @@ bool operator==(const Group& a, const Group& b) {
     return a.owner == b.owner && a.members == b.members && a.pending == b.pending && a.files == b.files;
 }
 bool State::operator==(const State& o) const {
-    return users == o.users && sessions == o.sessions && groups == o.groups;
+    return users == o.users && sessions == o.sessions && groups == o.groups && replies == o.replies;
 }
 
 std::string encode_state(const State& state) {
