@@ -180,6 +180,7 @@ private:
             }
             Pending p = std::move(it->second);
             pending_.erase(it);
+            if (!p.internal || p.kind == Kind::Heartbeat) std::fill(notes_.begin(), notes_.end(), std::string());
             if (env->kind() == Kind::HelloOk) {
                 auto hello = env->as<msg::HelloOk>();
                 if (hello && hello->role == msg::role::kPrimary) on_primary(*hello);
@@ -212,7 +213,7 @@ private:
     // the next tracker after a short pause (the standby may be waiting for a
     // peer, or another standby has the better claim).
     void not_primary(const Result<msg::NotPrimary>& np) {
-        last_refusal_ = np ? np->text : "a standby refused without saying why";
+        notes_[current_] = np ? np->text : tracker_name(current_) + " refused without saying why";
         std::size_t next = (current_ + 1) % config_.trackers.size();
         if (np && np->primary >= 1 && np->primary <= config_.trackers.size() && np->primary - 1 != current_) {
             next = np->primary - 1;
@@ -338,25 +339,32 @@ private:
                 ++it;
                 continue;
             }
-            if (!it->second.internal) {
-                const std::string why = last_refusal_.empty()
-                                            ? "no tracker answered within " + seconds(config_.request_timeout) +
-                                                  " (are they running?)"
-                                            : "no primary tracker within " + seconds(config_.request_timeout) + ": " +
-                                                  last_refusal_;
-                to_parent("REP", it->second.tag, error_reply(it->first, "unreachable", why));
-            }
+            if (!it->second.internal) to_parent("REP", it->second.tag, error_reply(it->first, "unreachable", why_no_tracker()));
             it = pending_.erase(it);
         }
         bool silent = false;
         for (const auto& [rid, p] : pending_) silent |= p.attempt_deadline <= now;
         if (silent) {
             switch_reason_ = "did not answer within " + seconds(attempt_timeout());
-            last_refusal_.clear();
+            notes_[current_] = tracker_name(current_) + " " + switch_reason_;
             fail_over((current_ + 1) % config_.trackers.size());
         } else if (switch_to_ && switch_at_ <= now) {
             fail_over(*switch_to_);
         }
+    }
+
+    // What each tracker did, for a caller whose whole timeout passed.
+    std::string why_no_tracker() const {
+        std::string out;
+        bool refused = false;
+        for (std::size_t i = 0; i < notes_.size(); ++i) {
+            if (notes_[i].empty()) continue;
+            refused |= notes_[i].find("did not answer") == std::string::npos;
+            out += (out.empty() ? "" : "; ") + notes_[i];
+        }
+        const std::string head = refused ? "no primary tracker within " : "no tracker answered within ";
+        if (out.empty()) out = "are they running?";
+        return head + seconds(config_.request_timeout) + ": " + out;
     }
 
     void fail_all(const std::string& why) {
@@ -397,7 +405,7 @@ private:
     std::optional<std::size_t> switch_to_;    // a standby sent us on: go there at switch_at_
     Clock::time_point switch_at_{};
     std::string switch_reason_;
-    std::string last_refusal_;                // what the last standby said, for the caller's error
+    std::vector<std::string> notes_ = std::vector<std::string>(config_.trackers.size());  // why each tracker did not serve
 };
 
 }  // namespace

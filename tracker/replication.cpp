@@ -287,8 +287,13 @@ std::string Server::replication_status() {
         for (const auto& [n, f] : followers_) out << " [tracker " << n << " acked " << f.acked << "]";
         out << "\n";
     } else {
-        out << "standby, term " << role_.term() << ", " << (role_.synced() ? "synced with" : "not synced with")
-            << " tracker " << role_.following() << " -- " << role_.waiting_reason(now) << "\n";
+        out << "standby, term " << role_.term() << ", ";
+        if (role_.following() == 0) {
+            out << "no primary";
+        } else {
+            out << (role_.synced() ? "synced with" : "catching up from") << " tracker " << role_.following();
+        }
+        out << " -- " << role_.waiting_reason(now) << "\n";
     }
     out << role_.describe_peers(now);
     return out.str();

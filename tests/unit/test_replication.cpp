@@ -70,6 +70,7 @@ TEST_CASE("role: cold start elects the best claim once every tracker is heard", 
         CHECK(a.type == T::Follow);
         CHECK(a.primary == 1);
         CHECK(m2.following() == 1);
+        CHECK(m2.term() == 1);  // a standby carries its primary's term
     }
     SECTION("a longer history (seq) beats a lower number") {
         RoleMachine m1(two(1), 0, false, t0), m2(two(2), 0, false, t0);

@@ -85,6 +85,8 @@ RoleAction RoleMachine::tick(RoleClock::time_point now) {
     if (const uint32_t p = primary(now); p != 0) {
         if (following_ == p) return {};
         following_ = p;
+        // A standby carries its primary's term: its history is that term's.
+        term_ = std::max(term_, peers_.at(p).status.term);
         synced_ = false;
         was_primary_ = false;
         return RoleAction{RoleAction::Type::Follow, p, "tracker " + std::to_string(p) + " is primary"};
