@@ -21,10 +21,13 @@ Starts a p2pshare node: a REPL on stdin/stdout for accounts, groups and files.
 
 IP:PORT       where this node serves pieces to other members.
 TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] ('#' comments).
+              With several, the node talks to the primary and moves to the
+              next tracker when one is silent for about a second.
 --data DIR    the node's own state: its id, keys, shares, downloads
               (default ~/.p2pshare/node-IP-PORT).
 --request-timeout SECONDS
-              how long to wait for the tracker before saying so (default 5).
+              how long to wait for a tracker (for all of them, with several)
+              before saying so (default 5).
 --upload-limit RATE
               serve at most RATE bytes/s to other members (suffix K, M, G;
               default: no cap).
