@@ -13,6 +13,10 @@ GarbageTally send_garbage(const GarbageTarget& target, RandomEngine& engine) {
     send_raw_tcp_garbage(*target.pub_port, hostile_tcp_payloads(engine), tally);
     send_subscription_garbage(*target.pub_port, engine, tally);
   }
+  if (target.repl_port) {
+    send_raw_tcp_garbage(*target.repl_port, hostile_tcp_payloads(engine), tally);
+    send_dealer_garbage(*target.repl_port, engine, tally);
+  }
   return tally;
 }
 

@@ -23,7 +23,10 @@ StepOutcome send_garbage_to(RunState& state, const Step& step) {
   }
   const ProcessPorts* ports = state.ports.find(step.process);
   if (ports == nullptr) return StepOutcome::fail("process " + step.process + " has no port");
-  const GarbageTally tally = send_garbage({ports->port, ports->pub_port}, state.random);
+  // A tracker listens on its replication port only when it has peers.
+  const bool replicated = state.ports.find("t2") != nullptr;
+  const GarbageTally tally =
+      send_garbage({ports->port, ports->pub_port, replicated ? ports->repl_port : std::nullopt}, state.random);
   if (!tally.problems.empty()) {
     std::string problems;
     for (const std::string& problem : tally.problems) problems += (problems.empty() ? "" : "; ") + problem;
