@@ -6,7 +6,9 @@
 #include <iostream>
 #include <optional>
 
+#include "actors/curve.hpp"
 #include "actors/signals.hpp"
+#include "actors/zap_handler.hpp"
 #include "messages/tracker_info.hpp"
 #include "node/engine/transfer_engine.hpp"
 #include "node/node_identity.hpp"
@@ -16,11 +18,14 @@
 namespace {
 
 const char* kUsage = R"(usage: node IP:PORT TRACKER_INFO [--data DIR] [--request-timeout SECONDS] [--upload-limit RATE]
+            [--plain]
 
 Starts a p2pshare node: a REPL on stdin/stdout for accounts, groups and files.
 
 IP:PORT       where this node serves pieces to other members.
-TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] ('#' comments).
+TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] key=KEY ('#'
+              comments); key= is the tracker's CURVE public key: the node only
+              talks to the tracker that holds it.
               With several, the node talks to the primary and moves to the
               next tracker when one is silent for about a second.
 --data DIR    the node's own state: its id, keys, shares, downloads
@@ -31,6 +36,12 @@ TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] ('#' comments).
 --upload-limit RATE
               serve at most RATE bytes/s to other members (suffix K, M, G;
               default: no cap).
+--plain       no CURVE: no encryption, no authentication (trackers must run
+              --plain too). Only for trusted networks and benchmarks.
+
+All traffic is encrypted and authenticated with ZeroMQ CURVE. The node makes
+its key pair on first start (DIR/curve_key, mode 0600); the tracker binds the
+session to that key, and download tickets name it.
 
 Every result prints as lines; every failure as one line starting "error: ";
 events (a join request for your group, ...) as lines starting "notice: ".
@@ -71,11 +82,16 @@ int main(int argc, char** argv) {
     std::string data_dir;
     double timeout_s = 5;
     uint64_t upload_limit = 0;
+    bool plain = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
             std::cout << kUsage;
             return 0;
+        }
+        if (arg == "--plain") {
+            plain = true;
+            continue;
         }
         if (arg == "--data" || arg == "--request-timeout" || arg == "--upload-limit") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
@@ -121,14 +137,32 @@ int main(int argc, char** argv) {
     try {
         const int stop_fd = p2p::actors::stop_signal_fd();
         auto identity = p2p::node::load_identity(data_dir, endpoint);
+        p2p::actors::Security security;
+        if (plain) {
+            std::cerr << "WARNING: node runs in PLAIN mode (--plain): no encryption, no authentication. Anyone on the "
+                         "network can read and forge its traffic. Use only on a trusted network or for benchmarks.\n";
+        } else {
+            for (std::size_t i = 0; i < trackers->size(); ++i) {
+                if ((*trackers)[i].key.empty()) {
+                    std::cerr << "error: " << positional[1] << ": tracker " << i + 1 << " (" << (*trackers)[i].label()
+                              << ") has no key=; ask its operator for the line (`tracker --keygen`), or run with "
+                                 "--plain on a trusted network\n";
+                    return 2;
+                }
+            }
+            security.own = p2p::actors::load_or_create_curve_keys(data_dir);
+        }
         zmq::context_t ctx;
+        p2p::actors::ZapHandler zap(ctx);  // before the piece server: it names each requester by its key
         p2p::node::SessionConfig session_config;
         session_config.trackers = *trackers;
         session_config.node_id = identity.node_id;
         session_config.request_timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
+        session_config.security = security;
         p2p::node::EngineConfig engine_config;
         engine_config.endpoint = endpoint;
         engine_config.upload_limit = upload_limit;
+        engine_config.security = security;
         std::unique_ptr<p2p::actors::Actor> engine;
         try {
             engine = p2p::node::start_engine(ctx, engine_config);

@@ -99,6 +99,7 @@ private:
         dealer_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
         dealer_->set(zmq::sockopt::linger, 0);
         dealer_->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
+        actors::make_client(*dealer_, config_.security, tracker().key);
         dealer_->connect(tracker().rpc_endpoint());
         loop_.on(*dealer_, [this] { handle_dealer(); });
         if (!sub_) {
@@ -110,7 +111,11 @@ private:
             sub_->set(zmq::sockopt::reconnect_ivl, 50);
             // Only the primary publishes; listening to every tracker means no
             // event is missed while this node finds the new primary.
-            for (const auto& t : config_.trackers) sub_->connect(t.pub_endpoint());
+            // One SUB, several CURVE servers: each connection is made with its own server key.
+            for (const auto& t : config_.trackers) {
+                actors::make_client(*sub_, config_.security, t.key);
+                sub_->connect(t.pub_endpoint());
+            }
             sub_->set(zmq::sockopt::subscribe, "group.");
             loop_.on(*sub_, [this] { handle_sub(); });
         }

@@ -33,6 +33,7 @@
 #include <zmq_addon.hpp>
 
 #include "actors/actor.hpp"
+#include "actors/curve.hpp"
 #include "messages/tracker_info.hpp"
 
 namespace p2p::node {
@@ -42,6 +43,7 @@ struct SessionConfig {
     std::string node_id;
     std::chrono::milliseconds request_timeout{5000};
     std::chrono::milliseconds heartbeat_interval{1000};
+    actors::Security security;  // CURVE keys of this node; none: plain mode
 };
 
 class TrackerSession {

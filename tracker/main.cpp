@@ -7,14 +7,17 @@
 #include <string>
 #include <zmq_addon.hpp>
 
+#include "actors/curve.hpp"
 #include "actors/loop.hpp"
+#include "actors/zap_handler.hpp"
 #include "actors/signals.hpp"
 #include "tracker/tracker_server.hpp"
 
 namespace {
 
-const char* kUsage = R"(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS] [--ticket-ttl SECONDS]
-                    [--peer-timeout SECONDS]
+const char* kUsage = R"usage(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS] [--ticket-ttl SECONDS]
+                    [--peer-timeout SECONDS] [--plain]
+       tracker TRACKER_INFO N --keygen   |   tracker --keygen --data DIR
 
 Runs tracker number N (1-based) of the trackers listed in TRACKER_INFO.
 
@@ -38,16 +41,26 @@ N             which line of TRACKER_INFO is this tracker.
               (default 120); a downloader asks for a fresh one as it runs.
 --peer-timeout SECONDS
               another tracker silent this long is lost (default 1).
+--keygen      print this tracker's CURVE public key as the word to put on its
+              line of TRACKER_INFO (key=...), making the key pair in the data
+              dir (DIR/curve_key, mode 0600) if there is none yet; then exit.
+--plain       no CURVE: plain TCP, no encryption, no authentication. Only for
+              trusted networks and benchmarks; says so loudly at start.
+
+Every socket uses ZeroMQ CURVE: nodes and other trackers only talk to the
+holder of the key= on this tracker's line, and this tracker refuses to start
+when its data dir holds another key.
 
 Console commands (stdin): status (role, peers, counters), promote (make this
 standby the primary: for when the other trackers are gone for good), help, quit.
 SIGINT/SIGTERM stop it cleanly.
 
 Example (two trackers, each in its own terminal):
-  printf '127.0.0.1:6000\n127.0.0.1:6010\n' > tracker_info.txt
+  echo "127.0.0.1:6000 $(tracker --keygen --data /var/lib/p2pshare/t1)" >  tracker_info.txt
+  echo "127.0.0.1:6010 $(tracker --keygen --data /var/lib/p2pshare/t2)" >> tracker_info.txt
   tracker tracker_info.txt 1 --data /var/lib/p2pshare/t1
   tracker tracker_info.txt 2 --data /var/lib/p2pshare/t2
-)";
+)usage";
 
 int usage_error(const std::string& why) {
     std::cerr << "error: " << why << "\n" << kUsage;
@@ -61,7 +74,33 @@ struct Options {
     double session_timeout_s = 5;
     double ticket_ttl_s = 120;
     double peer_timeout_s = 1;
+    bool plain = false;
+    bool keygen = false;
 };
+
+// CURVE: this tracker's key pair (made on first start) must be the one
+// tracker_info.txt names, and every peer tracker must have a key there.
+// Returns the problem, "" when all is well.
+std::string check_keys(const std::vector<p2p::TrackerAddress>& trackers, uint32_t index, const std::string& info_path,
+                       const p2p::actors::CurveKeys& own) {
+    const auto& mine = trackers[index - 1];
+    if (mine.key.empty()) {
+        return info_path + ": tracker " + std::to_string(index) + " has no key=; add this word to its line:\n  key=" +
+               own.public_key + "\n(or run with --plain on a trusted network)";
+    }
+    if (mine.key != own.public_key) {
+        return info_path + ": the key= of tracker " + std::to_string(index) +
+               " is not this tracker's key (its data dir holds key=" + own.public_key +
+               "); fix the line, or start it with the data dir that holds that key";
+    }
+    for (std::size_t i = 0; i < trackers.size(); ++i) {
+        if (trackers[i].key.empty()) {
+            return info_path + ": tracker " + std::to_string(i + 1) +
+                   " has no key= (trackers only replicate with peers whose key they know)";
+        }
+    }
+    return {};
+}
 
 bool parse_number(const std::string& text, double& out) {
     try {
@@ -89,6 +128,10 @@ int main(int argc, char** argv) {
             std::cout << kUsage;
             return 0;
         }
+        if (arg == "--plain" || arg == "--keygen") {
+            (arg == "--plain" ? opt.plain : opt.keygen) = true;
+            continue;
+        }
         if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl" || arg == "--peer-timeout") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
@@ -105,6 +148,15 @@ int main(int argc, char** argv) {
             return usage_error("unknown option " + arg);
         } else {
             positional.push_back(arg);
+        }
+    }
+    if (opt.keygen && !opt.data_dir.empty() && positional.empty()) {
+        try {
+            std::cout << "key=" << p2p::actors::load_or_create_curve_keys(opt.data_dir).public_key << std::endl;
+            return 0;
+        } catch (const std::exception& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            return 1;
         }
     }
     if (positional.size() != 2) return usage_error("want TRACKER_INFO and N");
@@ -137,9 +189,31 @@ int main(int argc, char** argv) {
     config.ticket_ttl = std::chrono::seconds(static_cast<long>(opt.ticket_ttl_s));
     config.peer_timeout = std::chrono::milliseconds(static_cast<long>(opt.peer_timeout_s * 1000));
     config.peer_interval = std::max(std::chrono::milliseconds(20), config.peer_timeout / 5);
+    if (opt.keygen || !opt.plain) {
+        try {
+            const auto keys = p2p::actors::load_or_create_curve_keys(config.data_dir);
+            if (opt.keygen) {
+                std::cout << "key=" << keys.public_key << std::endl;
+                return 0;
+            }
+            if (auto problem = check_keys(config.trackers, opt.index, opt.info_path, keys); !problem.empty()) {
+                std::cerr << "error: " << problem << "\n";
+                return 2;
+            }
+            config.security.own = keys;
+        } catch (const std::exception& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            return 1;
+        }
+    } else {
+        std::cerr << "WARNING: tracker " << opt.index
+                  << " runs in PLAIN mode (--plain): no encryption, no authentication. Anyone on the network can read "
+                     "and forge its traffic. Use only on a trusted network or for benchmarks.\n";
+    }
 
     const int stop_fd = p2p::actors::stop_signal_fd();
     zmq::context_t ctx;
+    p2p::actors::ZapHandler zap(ctx);  // before any server socket: it names each client by its key
     std::unique_ptr<p2p::actors::Actor> server;
     try {
         server = p2p::tracker::start_tracker(ctx, config);

@@ -1,5 +1,6 @@
 #include "tracker/replication_link.hpp"
 
+#include <algorithm>
 #include <zmq_addon.hpp>
 
 namespace p2p::tracker {
@@ -10,8 +11,11 @@ namespace {
 constexpr int64_t kMaxReplicationFrame = 1LL << 30;
 }  // namespace
 
-ReplicationLink::ReplicationLink(zmq::context_t& ctx, uint32_t self, const std::vector<TrackerAddress>& trackers)
+ReplicationLink::ReplicationLink(zmq::context_t& ctx, uint32_t self, const std::vector<TrackerAddress>& trackers,
+                                 const actors::Security& security)
     : router_(ctx, zmq::socket_type::router) {
+    for (const auto& t : trackers) peer_keys_.push_back(t.key);
+    actors::make_server(router_, security);
     router_.set(zmq::sockopt::linger, 0);
     router_.set(zmq::sockopt::maxmsgsize, kMaxReplicationFrame);
     // Writes wait for the standbys' acks, so what is queued here is bounded by
@@ -28,6 +32,7 @@ ReplicationLink::ReplicationLink(zmq::context_t& ctx, uint32_t self, const std::
         // Statuses for a peer that is down are stale by the time it returns: don't queue them.
         dealer->set(zmq::sockopt::immediate, 1);
         dealer->set(zmq::sockopt::reconnect_ivl, 100);
+        actors::make_client(*dealer, security, trackers[n - 1].key);
         dealer->connect(trackers[n - 1].repl_endpoint());
         dealers_.emplace(n, std::move(dealer));
     }
@@ -52,6 +57,13 @@ void ReplicationLink::drain(zmq::socket_t& socket, uint32_t from_dealer) {
             if (frames.empty()) continue;
             m.routing_id = frames[0].to_string();
             at = 1;
+            // CURVE lets any key connect; on this port only the trackers of
+            // the list may speak (in plain mode there are no keys to check).
+            if (frames.size() > 1) m.key = actors::peer_key(frames[1]);
+            if (!m.key.empty() && std::find(peer_keys_.begin(), peer_keys_.end(), m.key) == peer_keys_.end()) {
+                ++malformed_;
+                continue;
+            }
         }
         if (frames.size() < at + 1 || frames.size() > at + 2) {
             ++malformed_;

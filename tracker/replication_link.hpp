@@ -15,6 +15,7 @@
 
 #include <zmq.hpp>
 
+#include "actors/curve.hpp"
 #include "actors/loop.hpp"
 #include "messages/envelope.hpp"
 #include "messages/tracker_info.hpp"
@@ -24,13 +25,16 @@ namespace p2p::tracker {
 struct PeerMessage {
     uint32_t from_dealer = 0;  // the peer whose ROUTER sent it (0: it came on our ROUTER)
     std::string routing_id;    // on our ROUTER: the sender's connection
+    std::string key;           // on our ROUTER: the sender's CURVE key ("" in plain mode)
     Envelope envelope;
     std::optional<std::string> payload;  // a second frame (SyncSnapshot's state)
 };
 
 class ReplicationLink {
 public:
-    ReplicationLink(zmq::context_t& ctx, uint32_t self, const std::vector<TrackerAddress>& trackers);
+    // With CURVE, only trackers of the list get in (each DEALER knows its peer's key).
+    ReplicationLink(zmq::context_t& ctx, uint32_t self, const std::vector<TrackerAddress>& trackers,
+                    const actors::Security& security);
 
     // Decoded messages go to handler; malformed ones are counted and dropped.
     void watch(actors::Loop& loop, std::function<void(PeerMessage&)> handler);
@@ -48,6 +52,7 @@ private:
     zmq::socket_t router_;
     std::map<uint32_t, std::unique_ptr<zmq::socket_t>> dealers_;
     std::function<void(PeerMessage&)> handler_;
+    std::vector<std::string> peer_keys_;  // CURVE keys of the trackers of the list
     uint64_t malformed_ = 0;
 };
 

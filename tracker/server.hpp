@@ -3,6 +3,7 @@
 // the durable outbox are in tracker_server.cpp, replication in replication.cpp.
 #include <chrono>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -30,6 +31,7 @@ struct HashWait {
     std::string routing_id;
     uint64_t request_id = 0;
     std::string origin;
+    std::string key;  // the CURVE key it came from
     bool is_login = false;
     msg::CreateUser create;
     msg::Login login;
@@ -88,6 +90,8 @@ private:
     void handle_journal();
     void expire_sessions();
     std::string origin_of(const std::string& rid) const;
+    std::optional<std::string> login_wait(const std::string& user, const std::string& key);
+    void login_failed(const std::string& user, const std::string& key);
 
     // replication.cpp: roles, the stream, acks.
     void replication_tick();
@@ -125,6 +129,14 @@ private:
     uint64_t next_job_ = 1;
     std::map<std::string, Clock::time_point> last_seen_;
     Counters counters_;
+    std::string request_key_;  // the CURVE key of the request being handled ("" in plain mode)
+    // Failed logins per "user:NAME" and per "key:KEY": after a few, each
+    // further try waits longer (against password guessing).
+    struct LoginFailures {
+        uint32_t count = 0;
+        Clock::time_point until{};
+    };
+    std::map<std::string, LoginFailures> login_failures_;
 
     // Replication.
     RoleMachine role_;

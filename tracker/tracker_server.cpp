@@ -41,13 +41,16 @@ Server::Server(zmq::context_t& ctx, const TrackerConfig& config, zmq::socket_t& 
     role_ = RoleMachine(role_config(config_), saved.term, saved.was_primary, Clock::now());
     role_.set_seq(last_seq_);
     journal_ = std::make_unique<JournalActor>(ctx, config_.data_dir);
+    // The PUB stays plain-readable only in --plain mode: with CURVE, event
+    // subscribers must know this tracker's key too.
     for (auto* s : {&router_, &pub_}) {
         s->set(zmq::sockopt::linger, 0);
         s->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
+        actors::make_server(*s, config_.security);
     }
     router_.bind(config_.address().rpc_endpoint());
     pub_.bind(config_.address().pub_endpoint());
-    if (config_.trackers.size() > 1) link_ = std::make_unique<ReplicationLink>(ctx, config_.index, config_.trackers);
+    if (config_.trackers.size() > 1) link_ = std::make_unique<ReplicationLink>(ctx, config_.index, config_.trackers, config_.security);
 }
 
 void Server::run() {
@@ -159,6 +162,13 @@ void Server::with(const Envelope& env, const std::string& rid, F&& handler) {
         send_error(rid, env.request_id(), "malformed", m.error());
         return;
     }
+    if constexpr (requires { m->token; }) {
+        if (!m->token.empty() && !token_fits_key(state_, m->token, request_key_)) {
+            send_error(rid, env.request_id(), "forged",
+                       "this session belongs to another node (its token came from a different key)");
+            return;
+        }
+    }
     handler(*m);
 }
 
@@ -170,6 +180,7 @@ void Server::handle_request(const std::string& rid, const zmq::message_t& frame)
         return;
     }
     const uint64_t req = env->request_id();
+    request_key_ = actors::peer_key(frame);
     if (!role_.is_primary()) {
         // A node only comes to a standby when it cannot reach the primary:
         // that, with the primary gone, is what lets a standby take over.
@@ -288,14 +299,19 @@ void Server::create_user(const std::string& rid, uint64_t req, const msg::Create
         send_reply(rid, req, *bad);
         return;
     }
-    HashWait wait{rid, req, origin_of(rid), false, m, {}, random_bytes(kSaltBytes), {}, kPbkdf2Iterations};
+    HashWait wait{rid, req, origin_of(rid), request_key_, false, m, {}, random_bytes(kSaltBytes), {}, kPbkdf2Iterations};
     submit_hash(std::move(wait), m.password);
 }
 
 void Server::login(const std::string& rid, uint64_t req, const msg::Login& m) {
     if (replay_if_answered(rid, req)) return;
+    if (auto wait = login_wait(m.user, request_key_)) {
+        send_reply(rid, req, msg::Error{"login_backoff", *wait});
+        return;
+    }
     auto user = check_login(state_, m);
     if (!user) {
+        login_failed(m.user, request_key_);
         send_reply(rid, req, msg::Error{"login_refused", user.error()});
         return;
     }
@@ -303,7 +319,7 @@ void Server::login(const std::string& rid, uint64_t req, const msg::Login& m) {
         send_reply(rid, req, msg::Error{"bad_name", *bad});
         return;
     }
-    HashWait wait{rid, req, origin_of(rid), true, {}, m, user->salt, user->hash, user->iterations};
+    HashWait wait{rid, req, origin_of(rid), request_key_, true, {}, m, user->salt, user->hash, user->iterations};
     submit_hash(std::move(wait), m.password);
 }
 
@@ -328,10 +344,52 @@ void Server::handle_hasher(std::size_t i) {
             commit(StoredCreateUser{wait.create.user, wait.salt, result.hash, wait.iterations}, wait.routing_id,
                    wait.request_id);
         } else if (!same_hash(result.hash, wait.stored_hash)) {
+            login_failed(wait.login.user, wait.key);
             send_reply(wait.routing_id, wait.request_id, msg::Error{"login_refused", "wrong user name or password"});
         } else {
-            commit(StoredOpenSession{random_hex(16), wait.login.user, wait.login.node_id, wait.login.endpoint},
+            login_failures_.erase("user:" + wait.login.user);
+            login_failures_.erase("key:" + wait.key);
+            commit(StoredOpenSession{random_hex(16), wait.login.user, wait.login.node_id, wait.login.endpoint, wait.key},
                    wait.routing_id, wait.request_id);
+        }
+    }
+}
+
+namespace {
+constexpr uint32_t kFreeLoginFailures = 3;
+constexpr auto kMaxLoginWait = std::chrono::seconds(60);
+}  // namespace
+
+// Why this login must wait, or nullopt. Checked before the (slow) hash, so
+// a guesser costs nothing while it waits.
+std::optional<std::string> Server::login_wait(const std::string& user, const std::string& key) {
+    const auto now = Clock::now();
+    for (const auto& [id, what] : {std::pair{"user:" + user, "for " + user},
+                                   std::pair{"key:" + key, std::string("from this node")}}) {
+        auto it = login_failures_.find(id);
+        if (it == login_failures_.end() || it->second.until <= now) continue;
+        const auto s = std::chrono::duration_cast<std::chrono::seconds>(it->second.until - now).count() + 1;
+        return "too many failed logins " + what + ": try again in " + std::to_string(s) + " s";
+    }
+    return std::nullopt;
+}
+
+void Server::login_failed(const std::string& user, const std::string& key) {
+    const auto now = Clock::now();
+    if (login_failures_.size() > 10000) {
+        std::erase_if(login_failures_, [&](const auto& kv) { return kv.second.until <= now; });
+    }
+    // Only users that exist get an entry: unknown names must not fill the table.
+    std::vector<std::string> ids{"key:" + key};
+    if (state_.users.count(user)) ids.push_back("user:" + user);
+    for (const auto& id : ids) {
+        auto& f = login_failures_[id];
+        ++f.count;
+        if (f.count >= kFreeLoginFailures) {
+            // 1 s, 2 s, 4 s ... up to a minute.
+            const auto doubling = std::min<uint32_t>(f.count - kFreeLoginFailures, 6);
+            const auto wait = std::min<std::chrono::seconds>(std::chrono::seconds(1L << doubling), kMaxLoginWait);
+            f.until = now + wait;
         }
     }
 }

@@ -21,6 +21,7 @@
 #include <zmq.hpp>
 
 #include "actors/actor.hpp"
+#include "actors/curve.hpp"
 #include "messages/tracker_info.hpp"
 
 namespace p2p::tracker {
@@ -35,6 +36,7 @@ struct TrackerConfig {
     std::chrono::seconds ticket_ttl{120};  // how long a download ticket stays valid
     std::chrono::milliseconds peer_timeout{1000};  // a tracker silent this long is lost
     std::chrono::milliseconds peer_interval{200};  // how often trackers tell each other their status
+    actors::Security security;  // CURVE keys; none: plain mode
 
     const TrackerAddress& address() const { return trackers.at(index - 1); }
 };

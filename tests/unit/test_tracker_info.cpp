@@ -136,8 +136,8 @@ TEST_CASE("tracker_info: pub= and other keys", "[tracker_info]") {
         CHECK(t[0].extra.count("pub") == 0);
     }
     SECTION("a value may contain '='") {
-        auto t = parse_ok("10.0.0.1:6000 key=a=b");
-        CHECK(t[0].extra.at("key") == "a=b");
+        auto t = parse_ok("10.0.0.1:6000 note=a=b");
+        CHECK(t[0].extra.at("note") == "a=b");
     }
 }
 
@@ -304,4 +304,23 @@ TEST_CASE("check_password: 1 to 256 bytes of anything", "[names]") {
     std::string wide;
     for (int i = 0; i < 129; ++i) wide += "\xc3\xa9";
     CHECK(check_password(wide).has_value());
+}
+
+TEST_CASE("tracker_info: key= is the tracker's CURVE public key", "[tracker_info]") {
+    const std::string good = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+    auto t = parse_ok("10.0.0.1:6000 key=" + good);
+    CHECK(t[0].key == good);
+    CHECK(t[0].extra.count("key") == 0);
+    CHECK(parse_ok("10.0.0.1:6000")[0].key.empty());
+    CHECK(parse_error("10.0.0.1:6000 key=short").find("key= is not a CURVE public key") != std::string::npos);
+    CHECK(parse_error("10.0.0.1:6000 key=" + good + "x").find("key= is not") != std::string::npos);
+}
+
+TEST_CASE("tracker_info: a '#' inside key= is part of the key, elsewhere a comment", "[tracker_info]") {
+    const std::string hashy = "0123456789abcdefghijklmnopqrstuvwxyz#ABC";
+    REQUIRE(hashy.size() == 40);
+    auto t = parse_ok("10.0.0.1:6000 key=" + hashy + " # a comment\n10.0.0.2:6000 #key=nope\n");
+    REQUIRE(t.size() == 2);
+    CHECK(t[0].key == hashy);
+    CHECK(t[1].key.empty());
 }

@@ -34,7 +34,8 @@ struct StoredOpenSession {
     std::string user;
     std::string node_id;
     std::string endpoint;
-    MSGPACK_DEFINE_MAP(token, user, node_id, endpoint);
+    std::string node_key{};  // the CURVE key the login came from
+    MSGPACK_DEFINE_MAP(token, user, node_id, endpoint, node_key);
 };
 
 // A session the tracker ended because its node stopped heartbeating.

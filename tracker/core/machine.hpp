@@ -59,4 +59,9 @@ Result<User> check_login(const State& state, const msg::Login& request);
 // The user a token belongs to, or nullptr.
 const Session* find_session(const State& state, const std::string& token);
 
+// A token is only good from the CURVE key that logged in: a request that
+// carries someone else's token from another key is forged. Empty keys (plain
+// mode) are not checked.
+bool token_fits_key(const State& state, const std::string& token, const std::string& key);
+
 }  // namespace p2p::tracker

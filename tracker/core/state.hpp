@@ -24,7 +24,8 @@ struct Session {
     std::string user;
     std::string node_id;   // which node holds it: the same node may replace it at once
     std::string endpoint;  // where that node serves pieces
-    MSGPACK_DEFINE_MAP(user, node_id, endpoint);
+    std::string node_key{};  // the CURVE key that logged in: only it may use the token ("" in plain mode)
+    MSGPACK_DEFINE_MAP(user, node_id, endpoint, node_key);
 };
 
 // A file shared in a group. Sharers are users, not sessions: a sharer
