@@ -32,6 +32,7 @@ std::string_view kind_name(Kind k) {
         case Kind::FileDetails: return "FileDetails";
         case Kind::GetSources: return "GetSources";
         case Kind::SourceList: return "SourceList";
+        case Kind::NotPrimary: return "NotPrimary";
         case Kind::HaveRequest: return "HaveRequest";
         case Kind::HaveReply: return "HaveReply";
         case Kind::PieceRequest: return "PieceRequest";
@@ -40,6 +41,13 @@ std::string_view kind_name(Kind k) {
         case Kind::StoredCreateUser: return "StoredCreateUser";
         case Kind::StoredOpenSession: return "StoredOpenSession";
         case Kind::StoredCloseSession: return "StoredCloseSession";
+        case Kind::TrackerRole: return "TrackerRole";
+        case Kind::JournalEntry: return "JournalEntry";
+        case Kind::PeerStatus: return "PeerStatus";
+        case Kind::SyncRequest: return "SyncRequest";
+        case Kind::SyncSnapshot: return "SyncSnapshot";
+        case Kind::SyncRecord: return "SyncRecord";
+        case Kind::SyncAck: return "SyncAck";
     }
     return "Unknown";
 }

@@ -73,7 +73,8 @@ struct Source {
     std::string user;
     std::string endpoint;  // IP:PORT of its piece server
     bool complete = false;
-    MSGPACK_DEFINE_MAP(user, endpoint, complete);
+    std::string key{};  // its node's CURVE public key: the downloader only talks to that key ("" in plain mode)
+    MSGPACK_DEFINE_MAP(user, endpoint, complete, key);
 };
 
 // Lets its holder fetch pieces of one file for a while. signature is
@@ -84,7 +85,8 @@ struct Ticket {
     std::string file_id;
     uint64_t expires = 0;  // unix seconds
     std::string signature;
-    MSGPACK_DEFINE_MAP(user, group, file_id, expires, signature);
+    std::string holder{};  // the CURVE key of the node it was issued to: nobody else may use it ("" in plain mode)
+    MSGPACK_DEFINE_MAP(user, group, file_id, expires, signature, holder);
 };
 
 struct FileDetails {

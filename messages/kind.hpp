@@ -38,6 +38,7 @@ enum class Kind : uint16_t {
     FileDetails = 31,
     GetSources = 32,
     SourceList = 33,
+    NotPrimary = 34,  // a standby's answer to any request but Hello
 
     // Peer wire (peer_protocol.hpp): downloader DEALER -> piece server ROUTER.
     HaveRequest = 50,
@@ -47,6 +48,7 @@ enum class Kind : uint16_t {
 
     // Tracker events (tracker PUB -> node SUB).
     TrackerEvent = 40,
+    TrackerRole = 41,  // a tracker became primary or stepped down (replication_protocol.hpp)
 
     // Tracker journal records (tracker_journal.hpp): state changes as stored.
     StoredCreateUser = 60,
@@ -54,6 +56,14 @@ enum class Kind : uint16_t {
     StoredCloseSession = 62,
     // 63 was StoredShareFile, never used: shares are journaled as the
     // node's ShareFile request itself. Do not reuse the number.
+    JournalEntry = 64,  // a command with the node request that caused it (idempotency key)
+
+    // Tracker <-> tracker replication (replication_protocol.hpp).
+    PeerStatus = 70,
+    SyncRequest = 71,
+    SyncSnapshot = 72,
+    SyncRecord = 73,
+    SyncAck = 74,
 };
 
 std::string_view kind_name(Kind k);

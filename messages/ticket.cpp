@@ -41,12 +41,13 @@ TicketKey generate_ticket_key() { return ticket_key_from_private(random_bytes(32
 std::string ticket_signed_bytes(const msg::Ticket& t) {
     msgpack::sbuffer buf;
     msgpack::packer<msgpack::sbuffer> pk(buf);
-    pk.pack_array(5);
-    pk.pack(std::string("p2pshare-ticket-v1"));
+    pk.pack_array(6);
+    pk.pack(std::string("p2pshare-ticket-v2"));
     pk.pack(t.user);
     pk.pack(t.group);
     pk.pack(t.file_id);
     pk.pack(t.expires);
+    pk.pack(t.holder);
     return std::string(buf.data(), buf.size());
 }
 

@@ -1,6 +1,7 @@
 #include "messages/tracker_info.hpp"
 
 #include <arpa/inet.h>
+#include <zmq.h>
 
 #include <charconv>
 #include <fstream>
@@ -11,6 +12,9 @@ namespace p2p {
 std::string TrackerAddress::rpc_endpoint() const { return "tcp://" + host + ":" + std::to_string(port); }
 std::string TrackerAddress::pub_endpoint() const {
     return "tcp://" + host + ":" + std::to_string(pub_port);
+}
+std::string TrackerAddress::repl_endpoint() const {
+    return "tcp://" + host + ":" + std::to_string(repl_port);
 }
 std::string TrackerAddress::label() const { return host + ":" + std::to_string(port); }
 
@@ -26,14 +30,26 @@ Result<uint16_t> parse_port(std::string_view text) {
     return static_cast<uint16_t>(value);
 }
 
+bool is_curve_key(const std::string& z85) {
+    if (z85.size() != 40) return false;
+    uint8_t raw[32];
+    return zmq_z85_decode(raw, z85.c_str()) != nullptr;
+}
+
+// Words split at blanks; '#' starts a comment, except inside a key= word:
+// Z85, the alphabet of CURVE keys, has '#' in it.
 std::vector<std::string_view> split_words(std::string_view line) {
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
     std::vector<std::string_view> words;
     std::size_t i = 0;
     while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-        std::size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
-        if (i > start) words.push_back(line.substr(start, i - start));
+        while (i < line.size() && blank(line[i])) ++i;
+        if (i >= line.size() || line[i] == '#') break;
+        const std::size_t start = i;
+        const bool verbatim = line.substr(i).rfind("key=", 0) == 0;
+        while (i < line.size() && !blank(line[i]) && (verbatim || line[i] != '#')) ++i;
+        words.push_back(line.substr(start, i - start));
+        if (i < line.size() && line[i] == '#') break;
     }
     return words;
 }
@@ -65,7 +81,6 @@ Result<std::vector<TrackerAddress>> parse_tracker_info(std::string_view text, st
         pos = nl + 1;
         ++line_no;
         const auto where = std::string(file_name) + ":" + std::to_string(line_no) + ": ";
-        if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
         auto words = split_words(line);
         if (words.empty()) continue;
         auto hp = parse_host_port(words[0]);
@@ -84,6 +99,15 @@ Result<std::vector<TrackerAddress>> parse_tracker_info(std::string_view text, st
                 auto port = parse_port(value);
                 if (!port) return fail(where + "pub: " + port.error());
                 t.pub_port = *port;
+            } else if (key == "key") {
+                if (!is_curve_key(value)) {
+                    return fail(where + "key= is not a CURVE public key (40 Z85 characters, as `tracker --keygen` prints)");
+                }
+                t.key = value;
+            } else if (key == "repl") {
+                auto port = parse_port(value);
+                if (!port) return fail(where + "repl: " + port.error());
+                t.repl_port = *port;
             } else {
                 t.extra[key] = value;
             }
@@ -93,6 +117,13 @@ Result<std::vector<TrackerAddress>> parse_tracker_info(std::string_view text, st
             t.pub_port = static_cast<uint16_t>(t.port + 1);
         }
         if (t.pub_port == t.port) return fail(where + "pub port equals the request port");
+        if (t.repl_port == 0) {
+            if (t.port >= 65534) return fail(where + "port " + std::to_string(t.port) + " leaves no room for repl=PORT+2; give repl=");
+            t.repl_port = static_cast<uint16_t>(t.port + 2);
+        }
+        if (t.repl_port == t.port || t.repl_port == t.pub_port) {
+            return fail(where + "repl port equals the request or pub port");
+        }
         trackers.push_back(std::move(t));
         if (nl == text.size()) break;
     }

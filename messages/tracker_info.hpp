@@ -1,10 +1,12 @@
 #pragma once
 // tracker_info.txt: where the trackers are. One tracker per line:
 //
-//   IP:PORT [pub=PORT] [key=VALUE ...]     # comment
+//   IP:PORT [pub=PORT] [repl=PORT] [key=Z85] [name=VALUE ...]     # comment
 //
+// key= is the tracker's CURVE public key (`tracker --keygen` prints the word
+// to paste): nodes and other trackers only talk to the holder of that key.
 // Tracker N is the N-th tracker line (1-based). The PUB port defaults to
-// PORT+1. Unknown keys are kept (later versions add e.g. a CURVE key) so that
+// PORT+1, the replication port (trackers talk to each other there) to PORT+2. Unknown keys are kept (later versions add e.g. a CURVE key) so that
 // an old binary reading a newer file does not refuse it.
 #include <cstdint>
 #include <filesystem>
@@ -21,10 +23,13 @@ struct TrackerAddress {
     std::string host;
     uint16_t port = 0;
     uint16_t pub_port = 0;
+    uint16_t repl_port = 0;
+    std::string key;  // the tracker's CURVE public key (Z85, 40 chars); "" when not given
     std::map<std::string, std::string> extra;
 
     std::string rpc_endpoint() const;  // tcp://host:port
     std::string pub_endpoint() const;  // tcp://host:pub_port
+    std::string repl_endpoint() const; // tcp://host:repl_port
     std::string label() const;         // host:port
 };
 

@@ -14,6 +14,11 @@
 //   C:ListGroups          ( S:GroupList / S:Error )
 //   C:Heartbeat           ( S:Ok / S:Error )           every second while logged in
 //
+// With several trackers, a standby answers every request but Hello with
+// S:NotPrimary: the node goes to the tracker it names, or asks again shortly
+// (the standby is about to take over), and repeats the request with the same
+// request_id (the tracker's idempotency key, with the node id from Hello).
+//
 // Requests made on behalf of a logged-in user carry its session token; the
 // tracker resolves the user from it, never from a name the client claims.
 #include <cstdint>
@@ -53,7 +58,8 @@ struct HelloOk {
     static constexpr Kind kind = Kind::HelloOk;
     uint32_t protocol = kProtocolVersion;
     uint32_t tracker = 0;  // its number in tracker_info.txt
-    std::string role;        // "primary" (standbys come with replication)
+    std::string role;        // "primary" or "standby"
+
     std::string ticket_key;  // Ed25519 public key (32 raw bytes) that signs tickets
     MSGPACK_DEFINE_MAP(protocol, tracker, role, ticket_key);
 };
@@ -162,6 +168,16 @@ struct Heartbeat {
     static constexpr Kind kind = Kind::Heartbeat;
     std::string token;
     MSGPACK_DEFINE_MAP(token);
+};
+
+// A standby does not serve: primary is the tracker to ask instead (0: none
+// known yet; this standby may be about to take over, ask again shortly).
+struct NotPrimary {
+    static constexpr Kind kind = Kind::NotPrimary;
+    uint32_t tracker = 0;
+    uint32_t primary = 0;
+    std::string text;
+    MSGPACK_DEFINE_MAP(tracker, primary, text);
 };
 
 }  // namespace p2p::msg

@@ -6,8 +6,10 @@
 #include <iostream>
 #include <optional>
 
+#include "actors/curve.hpp"
 #include "actors/log.hpp"
 #include "actors/signals.hpp"
+#include "actors/zap_handler.hpp"
 #include "messages/tracker_info.hpp"
 #include "node/engine/transfer_engine.hpp"
 #include "node/node_identity.hpp"
@@ -17,23 +19,34 @@
 namespace {
 
 const char* kUsage = R"(usage: node IP:PORT TRACKER_INFO [--data DIR] [--request-timeout SECONDS] [--upload-limit RATE]
-            [--log-level LEVEL]
+            [--plain] [--log-level LEVEL]
 
 Starts a p2pshare node: a REPL on stdin/stdout for accounts, groups and files.
 
 IP:PORT       where this node serves pieces to other members.
-TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] ('#' comments).
+TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] key=KEY ('#'
+              comments); key= is the tracker's CURVE public key: the node only
+              talks to the tracker that holds it.
+              With several, the node talks to the primary and moves to the
+              next tracker when one is silent for about a second.
 --data DIR    the node's own state: its id, keys, shares, downloads
               (default ~/.p2pshare/node-IP-PORT).
 --request-timeout SECONDS
-              how long to wait for the tracker before saying so (default 5).
+              how long to wait for a tracker (for all of them, with several)
+              before saying so (default 5).
 --upload-limit RATE
               serve at most RATE bytes/s to other members (suffix K, M, G;
               default: no cap).
+--plain       no CURVE: no encryption, no authentication (trackers must run
+              --plain too). Only for trusted networks and benchmarks.
 --log-level LEVEL
               error, warn, info (default) or debug: what goes to DIR/node.log.
-              stdout carries only results; stderr only the ready line and
-              errors that stop the node from starting.
+              stdout carries only results; stderr only the ready line,
+              warnings about --plain and errors that stop the node starting.
+
+All traffic is encrypted and authenticated with ZeroMQ CURVE. The node makes
+its key pair on first start (DIR/curve_key, mode 0600); the tracker binds the
+session to that key, and download tickets name it.
 
 Every result prints as lines; every failure as one line starting "error: ";
 events (a join request for your group, ...) as lines starting "notice: ".
@@ -79,12 +92,17 @@ int main(int argc, char** argv) {
     std::string data_dir;
     double timeout_s = 5;
     uint64_t upload_limit = 0;
+    bool plain = false;
     auto log_level = p2p::logging::Level::info;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
             std::cout << kUsage;
             return 0;
+        }
+        if (arg == "--plain") {
+            plain = true;
+            continue;
         }
         if (arg == "--data" || arg == "--request-timeout" || arg == "--upload-limit" || arg == "--log-level") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
@@ -139,14 +157,33 @@ int main(int argc, char** argv) {
         p2p::logging::open(identity.data_dir / "node.log", log_level);
         p2p::logging::info("node", "starting on ", endpoint, ", tracker ", (*trackers)[0].label(), ", data ",
                            data_dir);
+        p2p::actors::Security security;
+        if (plain) {
+            p2p::logging::warn("node", "PLAIN mode (--plain): no encryption, no authentication");
+            std::cerr << "WARNING: node runs in PLAIN mode (--plain): no encryption, no authentication. Anyone on the "
+                         "network can read and forge its traffic. Use only on a trusted network or for benchmarks.\n";
+        } else {
+            for (std::size_t i = 0; i < trackers->size(); ++i) {
+                if ((*trackers)[i].key.empty()) {
+                    std::cerr << "error: " << positional[1] << ": tracker " << i + 1 << " (" << (*trackers)[i].label()
+                              << ") has no key=; ask its operator for the line (`tracker --keygen`), or run with "
+                                 "--plain on a trusted network\n";
+                    return 2;
+                }
+            }
+            security.own = p2p::actors::load_or_create_curve_keys(data_dir);
+        }
         zmq::context_t ctx;
+        p2p::actors::ZapHandler zap(ctx);  // before the piece server: it names each requester by its key
         p2p::node::SessionConfig session_config;
         session_config.trackers = *trackers;
         session_config.node_id = identity.node_id;
         session_config.request_timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
+        session_config.security = security;
         p2p::node::EngineConfig engine_config;
         engine_config.endpoint = endpoint;
         engine_config.upload_limit = upload_limit;
+        engine_config.security = security;
         std::unique_ptr<p2p::actors::Actor> engine;
         try {
             engine = p2p::node::start_engine(ctx, engine_config);

@@ -232,6 +232,9 @@ void Repl::handle_session() {
             if (auto line = notice_line(*event, m[1].to_string(), user_)) print(*line);
         } else if (verb == "KEY" && m.size() == 2) {
             engine_send("KEY", m[1].to_string());
+        } else if (verb == "SWITCHED" && m.size() == 2) {
+            print("notice: " + m[1].to_string());
+            if (!user_.empty()) announce_shares();
         } else if (verb == "LOST" && m.size() == 2) {
             print("notice: logged out by the tracker: " + m[1].to_string());
             forget_session();

@@ -70,6 +70,7 @@ private:
 
     void after_login();
     void forget_session();
+    void announce_shares();
     void upload(const std::string& path, const std::string& group);
     void uploaded(const std::string& group, const std::string& path, const std::string& packed_meta_or_error);
     void download(const std::string& group, const std::string& name, const std::string& dest);

@@ -171,12 +171,8 @@ void Repl::download(const std::string& group, const std::string& name, const std
 
 // Login resumes sharing everything shared before and every unfinished download.
 void Repl::after_login() {
-    for (const auto& share : store_.shares(user_)) {
-        engine_send("SERVE", pack_body(share));
-        send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
-            if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
-        });
-    }
+    for (const auto& share : store_.shares(user_)) engine_send("SERVE", pack_body(share));
+    announce_shares();
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(store_.downloads_dir(user_), ec)) {
         if (entry.path().extension() != ".resume") continue;
@@ -203,6 +199,16 @@ std::optional<DownloadClock> Repl::take_download_clock(const std::string& group,
     const DownloadClock clock = it->second;
     download_clocks_.erase(it);
     return clock;
+}
+
+// Tells the tracker again what this user shares: after a login, and after a
+// failover in case the new primary missed an announcement.
+void Repl::announce_shares() {
+    for (const auto& share : store_.shares(user_)) {
+        send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
+            if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
+        });
+    }
 }
 
 void Repl::handle_engine() {

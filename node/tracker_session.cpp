@@ -1,6 +1,8 @@
 #include "node/tracker_session.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <map>
 #include <set>
 
@@ -8,6 +10,8 @@
 #include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "messages/limits.hpp"
+#include "messages/random_id.hpp"
+#include "messages/replication_protocol.hpp"
 #include "messages/tracker_events.hpp"
 #include "messages/tracker_protocol.hpp"
 
@@ -40,6 +44,13 @@ std::string rewrite(const Envelope& env, uint64_t request_id, const std::string&
     return std::string(buf.data(), buf.size());
 }
 
+uint64_t first_request_id() {
+    const std::string bytes = random_bytes(6);
+    uint64_t v = 0;
+    for (unsigned char c : bytes) v = v << 8 | c;
+    return (v << 8) + 1;  // 2^56 apart from any other run, with room to count
+}
+
 std::string error_reply(uint64_t request_id, std::string code, std::string text) {
     return encode(request_id, msg::Error{std::move(code), std::move(text)});
 }
@@ -64,17 +75,32 @@ private:
         Kind kind = Kind::Ok;
         std::string envelope;
         std::string group;  // for CreateGroup / LeaveGroup: the topic to follow
-        Clock::time_point deadline;
+        Clock::time_point deadline;          // the caller gets an error past this
+        Clock::time_point attempt_deadline;  // this tracker had its chance
         bool internal = false;  // Hello and heartbeats: no caller waits
         bool resent = false;
     };
 
-    const TrackerAddress& tracker() const { return config_.trackers[0]; }
+    const TrackerAddress& tracker() const { return config_.trackers[current_]; }
+    bool replicated() const { return config_.trackers.size() > 1; }
+    std::string tracker_name(std::size_t i) const {
+        return "tracker " + std::to_string(i + 1) + " (" + config_.trackers[i].label() + ")";
+    }
+
+    // With one tracker, a request has the whole timeout; with several, a
+    // silent tracker gets about a second before the next one is asked, so
+    // that a failover fits well inside the caller's timeout.
+    std::chrono::milliseconds attempt_timeout() const {
+        if (!replicated()) return config_.request_timeout;
+        return std::clamp<std::chrono::milliseconds>(config_.request_timeout / 4, std::chrono::milliseconds(250),
+                                                     std::chrono::milliseconds(1000));
+    }
 
     void open_sockets() {
         dealer_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
         dealer_->set(zmq::sockopt::linger, 0);
         dealer_->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
+        actors::make_client(*dealer_, config_.security, tracker().key);
         dealer_->connect(tracker().rpc_endpoint());
         loop_.on(*dealer_, [this] { handle_dealer(); });
         if (!sub_) {
@@ -84,7 +110,13 @@ private:
             // Events published while the SUB is reconnecting are lost (PUB does
             // not queue for absent subscribers): keep that window short.
             sub_->set(zmq::sockopt::reconnect_ivl, 50);
-            sub_->connect(tracker().pub_endpoint());
+            // Only the primary publishes; listening to every tracker means no
+            // event is missed while this node finds the new primary.
+            // One SUB, several CURVE servers: each connection is made with its own server key.
+            for (const auto& t : config_.trackers) {
+                actors::make_client(*sub_, config_.security, t.key);
+                sub_->connect(t.pub_endpoint());
+            }
             sub_->set(zmq::sockopt::subscribe, "group.");
             loop_.on(*sub_, [this] { handle_sub(); });
         }
@@ -106,6 +138,7 @@ private:
         p.kind = T::kind;
         p.envelope = encode(rid, message);
         p.deadline = Clock::now() + config_.request_timeout;
+        p.attempt_deadline = Clock::now() + attempt_timeout();
         p.internal = true;
         dealer_->send(zmq::buffer(p.envelope), zmq::send_flags::dontwait);
         pending_.emplace(rid, std::move(p));
@@ -125,6 +158,7 @@ private:
         p.kind = env->kind();
         p.envelope = rewrite(*env, rid, token_);
         p.deadline = Clock::now() + config_.request_timeout;
+        p.attempt_deadline = Clock::now() + attempt_timeout();
         if (p.kind == Kind::CreateGroup) p.group = env->as<msg::CreateGroup>()->group;
         if (p.kind == Kind::LeaveGroup) p.group = env->as<msg::LeaveGroup>()->group;
         dealer_->send(zmq::buffer(p.envelope), zmq::send_flags::dontwait);
@@ -147,19 +181,72 @@ private:
                 dealer_->send(zmq::buffer(it->second.envelope), zmq::send_flags::dontwait);
                 continue;
             }
+            if (env->kind() == Kind::NotPrimary) {
+                not_primary(env->as<msg::NotPrimary>());
+                continue;  // it stays pending: it goes again after the switch
+            }
             Pending p = std::move(it->second);
             pending_.erase(it);
+            if (!p.internal || p.kind == Kind::Heartbeat) std::fill(notes_.begin(), notes_.end(), std::string());
             if (env->kind() == Kind::HelloOk) {
-                // The key that signs tickets: the piece server checks them.
-                if (auto hello = env->as<msg::HelloOk>(); hello && !hello->ticket_key.empty()) {
-                    zmq::multipart_t out;
-                    out.addstr("KEY");
-                    out.addstr(hello->ticket_key);
-                    out.send(pipe_);
-                }
+                auto hello = env->as<msg::HelloOk>();
+                if (hello && hello->role == msg::role::kPrimary) on_primary(*hello);
             }
             follow_session(p, *env);
             if (!p.internal) to_parent("REP", p.tag, frame.to_string());
+        }
+    }
+
+    // A primary answered Hello: pass on its ticket key, and tell the parent
+    // when it is another tracker than before (a failover).
+    void on_primary(const msg::HelloOk& hello) {
+        if (!hello.ticket_key.empty()) {
+            zmq::multipart_t out;
+            out.addstr("KEY");
+            out.addstr(hello.ticket_key);
+            out.send(pipe_);
+        }
+        if (confirmed_ && *confirmed_ != current_) {
+            zmq::multipart_t out;
+            out.addstr("SWITCHED");
+            out.addstr("now using " + tracker_name(current_) + ", the primary (" + tracker_name(*confirmed_) +
+                       " " + switch_reason_ + ")");
+            out.send(pipe_);
+        }
+        confirmed_ = current_;
+    }
+
+    // A standby answered: go to the primary it names; with none named, try
+    // the next tracker after a short pause (the standby may be waiting for a
+    // peer, or another standby has the better claim).
+    void not_primary(const Result<msg::NotPrimary>& np) {
+        notes_[current_] = np ? np->text : tracker_name(current_) + " refused without saying why";
+        std::size_t next = (current_ + 1) % config_.trackers.size();
+        if (np && np->primary >= 1 && np->primary <= config_.trackers.size() && np->primary - 1 != current_) {
+            next = np->primary - 1;
+        }
+        switch_reason_ = "is a standby";
+        switch_to_ = next;
+        switch_at_ = Clock::now() + std::chrono::milliseconds(np && np->primary ? 50 : 250);
+    }
+
+    // Moves every outstanding request to tracker `next` on a fresh socket,
+    // with the same request ids: the tracker's idempotency key (node id +
+    // request id) makes a request that did reach the old primary count once.
+    void fail_over(std::size_t next) {
+        logging::warn("session", "trying ", tracker_name(next), " (", tracker_name(current_), " ", switch_reason_, ")");
+        switch_to_.reset();
+        current_ = next;
+        loop_.remove(*dealer_);
+        dealer_.reset();
+        std::erase_if(pending_, [](const auto& kv) { return kv.second.internal; });
+        open_sockets();
+        const auto attempt = Clock::now() + attempt_timeout();
+        for (auto& [rid, p] : pending_) {
+            if (p.internal) continue;
+            p.attempt_deadline = attempt;
+            p.resent = false;
+            dealer_->send(zmq::buffer(p.envelope), zmq::send_flags::dontwait);
         }
     }
 
@@ -244,19 +331,62 @@ private:
 
     void check_deadlines() {
         const auto now = Clock::now();
-        bool expired = false;
-        for (const auto& [rid, p] : pending_) expired |= p.deadline <= now;
-        if (!expired) return;
-        // Every request on the poisoned socket fails together.
-        const auto ms = config_.request_timeout.count();
-        const std::string why = "tracker " + tracker().label() + " did not answer within " + std::to_string(ms / 1000) +
-                                (ms % 1000 ? "." + std::to_string(ms % 1000 / 100) : "") + " s (is it running?)";
-        logging::warn("session", why, "; failing ", pending_.size(), " request(s) and reconnecting");
+        if (!replicated()) {
+            bool expired = false;
+            for (const auto& [rid, p] : pending_) expired |= p.deadline <= now;
+            if (!expired) return;
+            // Every request on the poisoned socket fails together.
+            fail_all("tracker " + tracker().label() + " did not answer within " + seconds(config_.request_timeout) +
+                     " (is it running?)");
+            reset_dealer();
+            return;
+        }
+        // Several trackers: a caller waits its whole timeout while the
+        // requests move from tracker to tracker.
+        for (auto it = pending_.begin(); it != pending_.end();) {
+            if (it->second.deadline > now) {
+                ++it;
+                continue;
+            }
+            if (!it->second.internal) to_parent("REP", it->second.tag, error_reply(it->first, "unreachable", why_no_tracker()));
+            it = pending_.erase(it);
+        }
+        bool silent = false;
+        for (const auto& [rid, p] : pending_) silent |= p.attempt_deadline <= now;
+        if (silent) {
+            switch_reason_ = "did not answer within " + seconds(attempt_timeout());
+            notes_[current_] = tracker_name(current_) + " " + switch_reason_;
+            fail_over((current_ + 1) % config_.trackers.size());
+        } else if (switch_to_ && switch_at_ <= now) {
+            fail_over(*switch_to_);
+        }
+    }
+
+    // What each tracker did, for a caller whose whole timeout passed.
+    std::string why_no_tracker() const {
+        std::string out;
+        bool refused = false;
+        for (std::size_t i = 0; i < notes_.size(); ++i) {
+            if (notes_[i].empty()) continue;
+            refused |= notes_[i].find("did not answer") == std::string::npos;
+            out += (out.empty() ? "" : "; ") + notes_[i];
+        }
+        const std::string head = refused ? "no primary tracker within " : "no tracker answered within ";
+        if (out.empty()) out = "are they running?";
+        return head + seconds(config_.request_timeout) + ": " + out;
+    }
+
+    void fail_all(const std::string& why) {
+        logging::warn("session", why, "; failing ", pending_.size(), " request(s)");
         for (auto& [rid, p] : pending_) {
             if (!p.internal) to_parent("REP", p.tag, error_reply(rid, "unreachable", why));
         }
         pending_.clear();
-        reset_dealer();
+    }
+
+    static std::string seconds(std::chrono::milliseconds d) {
+        const auto ms = d.count();
+        return std::to_string(ms / 1000) + (ms % 1000 ? "." + std::to_string(ms % 1000 / 100) : "") + " s";
     }
 
     void to_parent(const char* verb, uint64_t tag, const std::string& body) {
@@ -274,10 +404,18 @@ private:
     std::unique_ptr<zmq::socket_t> dealer_;
     std::unique_ptr<zmq::socket_t> sub_;
     std::map<uint64_t, Pending> pending_;
-    uint64_t next_rid_ = 1;
+    // Request ids are idempotency keys at the tracker (with the node id, which
+    // outlives this process): start each run somewhere new.
+    uint64_t next_rid_ = first_request_id();
     std::string token_;
     std::string user_;
     std::set<std::string> topics_;
+    std::size_t current_ = 0;                 // the tracker the DEALER talks to
+    std::optional<std::size_t> confirmed_;    // the last tracker that said it is primary
+    std::optional<std::size_t> switch_to_;    // a standby sent us on: go there at switch_at_
+    Clock::time_point switch_at_{};
+    std::string switch_reason_;
+    std::vector<std::string> notes_ = std::vector<std::string>(config_.trackers.size());  // why each tracker did not serve
 };
 
 }  // namespace

@@ -8,6 +8,11 @@
 //  - Hello with the protocol version opens every connection; a tracker that
 //    restarted and forgot us answers hello_required, and the request is sent
 //    again after a new Hello.
+//  - Several trackers (replication): a tracker silent for about a second, or
+//    a standby's NotPrimary, moves every outstanding request to the next
+//    tracker (or the one the standby names) with the same request ids, which
+//    the trackers use as idempotency keys; the caller only sees an error when
+//    its whole timeout passes. The SUB listens to every tracker.
 //  - The session owns the login: it fills the token into requests, sends
 //    heartbeats, and subscribes to the events of the user and their groups.
 //
@@ -16,6 +21,7 @@
 //   out: "REP" [tag (u64)] [envelope]     its reply (or Error)
 //        "EVENT" [topic] [envelope]       a tracker event for this user
 //        "LOST" [reason]                  the session ended without a logout
+//        "SWITCHED" [text]                another tracker is primary now (failover)
 //        "KEY" [public key]               the tracker's ticket-signing key (on every Hello)
 #include <chrono>
 #include <cstdint>
@@ -27,6 +33,7 @@
 #include <zmq_addon.hpp>
 
 #include "actors/actor.hpp"
+#include "actors/curve.hpp"
 #include "messages/tracker_info.hpp"
 
 namespace p2p::node {
@@ -36,6 +43,7 @@ struct SessionConfig {
     std::string node_id;
     std::chrono::milliseconds request_timeout{5000};
     std::chrono::milliseconds heartbeat_interval{1000};
+    actors::Security security;  // CURVE keys of this node; none: plain mode
 };
 
 class TrackerSession {

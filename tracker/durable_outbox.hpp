@@ -38,6 +38,9 @@ public:
     }
 
     void set_durable(uint64_t seq) { durable_ = seq; }
+    // A primary that steps down must not confirm writes the new primary may
+    // not have: their nodes time out and ask again there.
+    void drop_all() { waiting_.clear(); }
     uint64_t durable() const { return durable_; }
     std::size_t waiting() const { return waiting_.size(); }
 

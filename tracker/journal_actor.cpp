@@ -18,6 +18,13 @@ void journal_body(zmq::socket_t& pipe, const std::filesystem::path& dir) {
     uint64_t last_seq = 0;
     uint64_t syncs = 0;
     actors::Loop loop;
+    auto report_durable = [&](uint64_t seq) {
+        zmq::multipart_t out;
+        out.addstr("D");
+        out.addtyp(seq);
+        out.addtyp(syncs);
+        out.send(pipe);
+    };
     auto report_failure = [&](const std::exception& e) {
         zmq::multipart_t out;
         out.addstr("F");
@@ -48,17 +55,24 @@ void journal_body(zmq::socket_t& pipe, const std::filesystem::path& dir) {
                     if (writer.buffered() > 0) writer.sync();
                     storage::write_snapshot(dir, seq, msg[2].to_string_view());
                     writer.truncate_all();
+                } else if (verb == "I") {
+                    // Journal first: a crash between the two steps then leaves an
+                    // older snapshot with an empty journal (stale, and resynced
+                    // on the next start), never the new snapshot followed by
+                    // records of a diverged history.
+                    writer.reset_to(seq);
+                    storage::write_snapshot(dir, seq, msg[2].to_string_view());
+                    last_seq = seq;
+                    // Reported on its own: the standby counts itself synced
+                    // exactly when this snapshot is on disk.
+                    report_durable(seq);
                 }
                 msg.clear();
             }
             if (wrote) {
                 writer.sync();
                 ++syncs;
-                zmq::multipart_t out;
-                out.addstr("D");
-                out.addtyp(last_seq);
-                out.addtyp(syncs);
-                out.send(pipe);
+                report_durable(last_seq);
             }
         } catch (const std::exception& e) {
             report_failure(e);
@@ -73,19 +87,17 @@ void journal_body(zmq::socket_t& pipe, const std::filesystem::path& dir) {
 JournalActor::JournalActor(zmq::context_t& ctx, std::filesystem::path dir)
     : actor_(ctx, "journal", [dir](zmq::socket_t& pipe) { journal_body(pipe, dir); }) {}
 
-void JournalActor::append(uint64_t seq, const std::string& payload) {
-    zmq::multipart_t msg;
-    msg.addstr("A");
-    msg.addtyp(seq);
-    msg.addstr(payload);
-    msg.send(actor_.pipe());
-}
+void JournalActor::append(uint64_t seq, const std::string& payload) { send("A", seq, payload); }
 
-void JournalActor::snapshot(uint64_t seq, const std::string& state_bytes) {
+void JournalActor::snapshot(uint64_t seq, const std::string& state_bytes) { send("S", seq, state_bytes); }
+
+void JournalActor::install(uint64_t seq, const std::string& state_bytes) { send("I", seq, state_bytes); }
+
+void JournalActor::send(const char* verb, uint64_t seq, const std::string& bytes) {
     zmq::multipart_t msg;
-    msg.addstr("S");
+    msg.addstr(verb);
     msg.addtyp(seq);
-    msg.addstr(state_bytes);
+    msg.addstr(bytes);
     msg.send(actor_.pipe());
 }
 

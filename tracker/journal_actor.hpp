@@ -7,6 +7,8 @@
 // Pipe protocol:
 //   in:  "A" [seq (u64)] [payload]        append a command record
 //        "S" [seq (u64)] [state bytes]    snapshot at seq, then empty the journal
+//        "I" [seq (u64)] [state bytes]    install: drop the journal, take this
+//                                         snapshot as the whole history (a standby)
 //   out: "D" [seq (u64)]                  every record up to seq is on disk
 //        "F" [reason]                     the disk failed; the tracker must stop
 #include <cstdint>
@@ -24,6 +26,7 @@ public:
     JournalActor(zmq::context_t& ctx, std::filesystem::path dir);
     void append(uint64_t seq, const std::string& payload);
     void snapshot(uint64_t seq, const std::string& state_bytes);
+    void install(uint64_t seq, const std::string& state_bytes);
     zmq::socket_t& pipe() { return actor_.pipe(); }
 
     struct Report {
@@ -35,6 +38,7 @@ public:
     bool receive(Report& out);
 
 private:
+    void send(const char* verb, uint64_t seq, const std::string& bytes);
     actors::Actor actor_;
 };
 

@@ -16,4 +16,7 @@ inline constexpr const char* kTicketKeyFile = "ticket_key";
 // read or written: the tracker must not start with a key it cannot keep.
 TicketKey load_or_create_ticket_key(const std::filesystem::path& data_dir);
 
+// A standby takes its primary's key, so that tickets stay valid across a failover.
+void store_ticket_key(const std::filesystem::path& data_dir, const TicketKey& key);
+
 }  // namespace p2p::tracker

@@ -80,6 +80,7 @@ void PieceServer::handle_router() {
             ++malformed_;
             continue;
         }
+        requester_key_ = actors::peer_key(frames[1]);
         handle_request(frames[0].to_string(), frames[1]);
     }
 }
@@ -97,6 +98,11 @@ bool PieceServer::ticket_ok(const std::string& rid, uint64_t request_id, const m
     auto it = files_.find(key(ticket.group, ticket.file_id));
     if (it == files_.end()) {
         reply_error(rid, request_id, "not_served", "this node does not serve that file in that group");
+        return false;
+    }
+    // A ticket names the node it was issued to: a copy in other hands is useless.
+    if (!requester_key_.empty() && ticket.holder != requester_key_) {
+        reply_error(rid, request_id, "bad_ticket", "this ticket was issued to another node");
         return false;
     }
     auto known = good_signatures_.find(ticket.signature);

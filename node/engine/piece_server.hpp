@@ -16,6 +16,8 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "actors/curve.hpp"
+
 #include "messages/file_meta.hpp"
 #include "messages/file_protocol.hpp"
 #include "node/transfer/bitfield.hpp"
@@ -58,6 +60,7 @@ public:
 
 private:
     void handle_request(const std::string& rid, const zmq::message_t& frame);
+    std::string requester_key_;  // CURVE key of the request being handled ("" in plain mode)
     struct QueuedPiece {
         std::string rid;
         uint64_t request_id = 0;

@@ -44,6 +44,7 @@ public:
           rng_(std::random_device{}()) {
         router_.set(zmq::sockopt::linger, 0);
         router_.set(zmq::sockopt::maxmsgsize, int64_t{1} << 20);
+        actors::make_server(router_, config_.security);
         router_.bind("tcp://" + config_.endpoint);
         server_.set_upload_limit(config_.upload_limit);
     }
@@ -210,6 +211,9 @@ private:
             link.socket->set(zmq::sockopt::linger, 0);
             link.socket->set(zmq::sockopt::maxmsgsize, int64_t{d.meta.piece_size} + 65536);
             link.socket->set(zmq::sockopt::rcvbuf, 4 << 20);
+            // Only the node the tracker named (by its key) can answer on this link.
+            if (!config_.security.plain() && l.key.empty()) continue;
+            actors::make_client(*link.socket, config_.security, l.key);
             link.socket->connect("tcp://" + l.endpoint);
             const uint64_t key = link_key(d.id, s.id);
             loop_.on(*link.socket, [this, key] { handle_link(key); });

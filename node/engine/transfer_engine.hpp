@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "actors/actor.hpp"
+#include "actors/curve.hpp"
 
 namespace p2p::node {
 
@@ -19,6 +20,7 @@ struct EngineConfig {
     std::size_t window = 16;  // piece requests in flight per source
     std::size_t workers = 2;
     uint64_t upload_limit = 0;  // bytes/s served, 0 = no cap
+    actors::Security security;  // CURVE keys of this node; none: plain mode
 };
 
 // Throws (with the reason) when the endpoint cannot be bound.

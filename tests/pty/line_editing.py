@@ -73,8 +73,10 @@ def main():
     terminals = []
     try:
         info = os.path.join(work, "tracker_info.txt")
+        key = subprocess.run([f"{BIN}/tracker", "--keygen", "--data", f"{work}/t1"], check=True,
+                             capture_output=True, text=True).stdout.strip()
         with open(info, "w") as f:
-            f.write(f"127.0.0.1:{free_port()} pub={free_port()}\n")
+            f.write(f"127.0.0.1:{free_port()} pub={free_port()} {key}\n")
         tracker = subprocess.Popen([f"{BIN}/tracker", info, "1", "--data", f"{work}/t1"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         children.append(tracker)

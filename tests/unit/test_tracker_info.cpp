@@ -60,13 +60,35 @@ TEST_CASE("tracker_info: tracker lines", "[tracker_info]") {
         CHECK(t[0].host == "127.0.0.1");
         CHECK(t[0].rpc_endpoint() == "tcp://127.0.0.1:5555");
     }
-    SECTION("port bounds 1 and 65535 (the latter with an explicit pub)") {
-        auto t = parse_ok("1.2.3.4:1\n1.2.3.4:65535 pub=65534");
+    SECTION("port bounds 1 and 65535 (the latter with explicit pub and repl)") {
+        auto t = parse_ok("1.2.3.4:1\n1.2.3.4:65535 pub=65534 repl=65533");
         REQUIRE(t.size() == 2);
         CHECK(t[0].port == 1);
         CHECK(t[0].pub_port == 2);
         CHECK(t[1].port == 65535);
         CHECK(t[1].pub_port == 65534);
+        CHECK(t[1].repl_port == 65533);
+    }
+}
+
+TEST_CASE("tracker_info: the replication port", "[tracker_info]") {
+    SECTION("defaults to PORT+2") {
+        auto t = parse_ok("10.0.0.1:6000");
+        CHECK(t[0].repl_port == 6002);
+        CHECK(t[0].repl_endpoint() == "tcp://10.0.0.1:6002");
+    }
+    SECTION("repl= overrides it and is not kept in extra") {
+        auto t = parse_ok("10.0.0.1:6000 repl=7100");
+        CHECK(t[0].repl_port == 7100);
+        CHECK(t[0].extra.count("repl") == 0);
+    }
+    SECTION("no room above 65533 without repl=") {
+        CHECK(parse_error("10.0.0.1:65534 pub=100").find("repl=") != std::string::npos);
+    }
+    SECTION("repl may not reuse the request or pub port") {
+        CHECK(parse_error("10.0.0.1:6000 repl=6001").find("repl port equals") != std::string::npos);
+        CHECK(parse_error("10.0.0.1:6000 repl=6000").find("repl port equals") != std::string::npos);
+        CHECK(parse_error("10.0.0.1:6000 repl=0").find("repl: bad port") != std::string::npos);
     }
 }
 
@@ -114,8 +136,8 @@ TEST_CASE("tracker_info: pub= and other keys", "[tracker_info]") {
         CHECK(t[0].extra.count("pub") == 0);
     }
     SECTION("a value may contain '='") {
-        auto t = parse_ok("10.0.0.1:6000 key=a=b");
-        CHECK(t[0].extra.at("key") == "a=b");
+        auto t = parse_ok("10.0.0.1:6000 note=a=b");
+        CHECK(t[0].extra.at("note") == "a=b");
     }
 }
 
@@ -282,4 +304,23 @@ TEST_CASE("check_password: 1 to 256 bytes of anything", "[names]") {
     std::string wide;
     for (int i = 0; i < 129; ++i) wide += "\xc3\xa9";
     CHECK(check_password(wide).has_value());
+}
+
+TEST_CASE("tracker_info: key= is the tracker's CURVE public key", "[tracker_info]") {
+    const std::string good = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+    auto t = parse_ok("10.0.0.1:6000 key=" + good);
+    CHECK(t[0].key == good);
+    CHECK(t[0].extra.count("key") == 0);
+    CHECK(parse_ok("10.0.0.1:6000")[0].key.empty());
+    CHECK(parse_error("10.0.0.1:6000 key=short").find("key= is not a CURVE public key") != std::string::npos);
+    CHECK(parse_error("10.0.0.1:6000 key=" + good + "x").find("key= is not") != std::string::npos);
+}
+
+TEST_CASE("tracker_info: a '#' inside key= is part of the key, elsewhere a comment", "[tracker_info]") {
+    const std::string hashy = "0123456789abcdefghijklmnopqrstuvwxyz#ABC";
+    REQUIRE(hashy.size() == 40);
+    auto t = parse_ok("10.0.0.1:6000 key=" + hashy + " # a comment\n10.0.0.2:6000 #key=nope\n");
+    REQUIRE(t.size() == 2);
+    CHECK(t[0].key == hashy);
+    CHECK(t[1].key.empty());
 }

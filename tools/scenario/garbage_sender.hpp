@@ -13,6 +13,8 @@ namespace scenario {
 struct GarbageTarget {
   std::uint16_t port = 0;                 // raw TCP noise + malformed DEALER messages
   std::optional<std::uint16_t> pub_port;  // raw TCP noise + subscription abuse
+  std::optional<std::uint16_t> repl_port; // raw TCP noise + malformed DEALER messages
+  std::string key;                        // its CURVE public key: garbage from authenticated clients
 };
 
 GarbageTally send_garbage(const GarbageTarget& target, RandomEngine& engine);

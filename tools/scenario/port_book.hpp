@@ -14,6 +14,8 @@ namespace scenario {
 struct ProcessPorts {
   std::uint16_t port = 0;                 // where it serves (tracker ROUTER, node pieces)
   std::optional<std::uint16_t> pub_port;  // trackers only: their PUB socket
+  std::optional<std::uint16_t> repl_port; // trackers only: where trackers replicate
+  std::string key;                        // trackers only: CURVE public key (Z85) for key=
 };
 
 class PortBook {

@@ -7,6 +7,7 @@
 #include "script_parser.hpp"
 #include "script_tokens.hpp"
 #include "tracker_info_file.hpp"
+#include "actors/curve.hpp"
 
 namespace scenario {
 namespace {
@@ -49,7 +50,15 @@ StepOutcome not_running(const SupervisedProcess& process) {
 StepOutcome declare_trackers(RunState& state, const Step& step) {
   std::vector<ProcessPorts> trackers;
   for (int index = 1; index <= step.count; ++index) {
-    const ProcessPorts ports{state.port_picker.pick(), state.port_picker.pick()};
+    ProcessPorts ports{state.port_picker.pick(), state.port_picker.pick(), state.port_picker.pick(), {}};
+    // The tracker's CURVE key pair goes where it will look (its data dir),
+    // and its public half into tracker_info.txt, as an operator would do
+    // with `tracker --keygen`.
+    const auto keys = p2p::actors::generate_curve_keys();
+    const auto data_dir = state.settings.work_dir / tracker_process_name(index);
+    std::filesystem::create_directories(data_dir);
+    p2p::actors::write_curve_keys(data_dir, keys);
+    ports.key = keys.public_key;
     state.ports.assign(tracker_process_name(index), ports);
     trackers.push_back(ports);
   }
@@ -68,7 +77,7 @@ StepOutcome start_tracker(RunState& state, const Step& step) {
 
 StepOutcome start_node(RunState& state, const Step& step) {
   const std::uint16_t port = state.port_picker.pick();
-  state.ports.assign(step.process, {port, std::nullopt});
+  state.ports.assign(step.process, {port, std::nullopt, std::nullopt, {}});
   std::vector<std::string> argv{executable(state, "node"), "127.0.0.1:" + std::to_string(port),
                                 tracker_info_path(state).string(), "--data",
                                 (state.settings.work_dir / step.process).string()};
@@ -79,7 +88,7 @@ StepOutcome start_node(RunState& state, const Step& step) {
 StepOutcome start_program(RunState& state, const Step& step) {
   // Picked before the argv is substituted, so the program can be told its
   // own port: start proc srv my_server $PORT(srv)
-  state.ports.assign(step.process, {state.port_picker.pick(), std::nullopt});
+  state.ports.assign(step.process, {state.port_picker.pick(), std::nullopt, std::nullopt, {}});
   state.processes.launch({step.process, state.substituted(step.words), ""});
   return StepOutcome::pass();
 }

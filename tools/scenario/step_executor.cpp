@@ -1,6 +1,7 @@
 #include "step_executor.hpp"
 
 #include <exception>
+#include <fstream>
 
 #include "file_checks.hpp"
 #include "garbage_sender.hpp"
@@ -23,7 +24,19 @@ StepOutcome send_garbage_to(RunState& state, const Step& step) {
   }
   const ProcessPorts* ports = state.ports.find(step.process);
   if (ports == nullptr) return StepOutcome::fail("process " + step.process + " has no port");
-  const GarbageTally tally = send_garbage({ports->port, ports->pub_port}, state.random);
+  // A tracker listens on its replication port only when it has peers.
+  const bool replicated = state.ports.find("t2") != nullptr;
+  // Its CURVE key: a tracker's is in tracker_info.txt, a node's in its data
+  // dir (made at its start); none for other programs.
+  std::string key = ports->key;
+  if (key.empty()) {
+    std::ifstream key_file(state.settings.work_dir / step.process / "curve_key");
+    std::string word;
+    key_file >> word >> key;
+    if (word != "public") key.clear();
+  }
+  const GarbageTally tally = send_garbage(
+      {ports->port, ports->pub_port, replicated ? ports->repl_port : std::nullopt, key}, state.random);
   if (!tally.problems.empty()) {
     std::string problems;
     for (const std::string& problem : tally.problems) problems += (problems.empty() ? "" : "; ") + problem;

@@ -8,7 +8,7 @@
 
 namespace scenario {
 
-// One line per tracker, in order: "127.0.0.1:PORT pub=PUBPORT".
+// One line per tracker, in order: "127.0.0.1:PORT pub=PUBPORT repl=REPLPORT key=KEY".
 // Throws std::system_error when it cannot be written.
 void write_tracker_info(const std::filesystem::path& path, const std::vector<ProcessPorts>& trackers);
 

@@ -1,5 +1,7 @@
 #include "zmq_garbage.hpp"
 
+#include "actors/curve.hpp"
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -34,10 +36,14 @@ std::vector<Message> malformed_messages(RandomEngine& engine) {
   };
 }
 
-zmq::socket_t short_lived_socket(zmq::context_t& context, zmq::socket_type type) {
+zmq::socket_t short_lived_socket(zmq::context_t& context, zmq::socket_type type, const std::string& server_key = {}) {
   zmq::socket_t socket(context, type);
   socket.set(zmq::sockopt::linger, 0);
   socket.set(zmq::sockopt::sndtimeo, 1000);
+  if (!server_key.empty()) {
+    p2p::actors::Security security{p2p::actors::generate_curve_keys()};
+    p2p::actors::make_client(socket, security, server_key);
+  }
   return socket;
 }
 
@@ -70,12 +76,13 @@ std::string endpoint(std::uint16_t port) { return "tcp://127.0.0.1:" + std::to_s
 
 }  // namespace
 
-void send_dealer_garbage(std::uint16_t port, RandomEngine& engine, GarbageTally& tally) {
+void send_dealer_garbage(std::uint16_t port, const std::string& server_key, RandomEngine& engine,
+                         GarbageTally& tally) {
   try {
     zmq::context_t context(1);
     std::vector<zmq::socket_t> dealers;
     for (const Message& message : malformed_messages(engine)) {
-      zmq::socket_t dealer = short_lived_socket(context, zmq::socket_type::dealer);
+      zmq::socket_t dealer = short_lived_socket(context, zmq::socket_type::dealer, server_key);
       dealer.connect(endpoint(port));
       ++tally.connections;
       if (send_message(dealer, message)) ++tally.messages_sent;
@@ -87,10 +94,11 @@ void send_dealer_garbage(std::uint16_t port, RandomEngine& engine, GarbageTally&
   }
 }
 
-void send_subscription_garbage(std::uint16_t pub_port, RandomEngine& engine, GarbageTally& tally) {
+void send_subscription_garbage(std::uint16_t pub_port, const std::string& server_key, RandomEngine& engine,
+                               GarbageTally& tally) {
   try {
     zmq::context_t context(1);
-    zmq::socket_t subscriber = short_lived_socket(context, zmq::socket_type::sub);
+    zmq::socket_t subscriber = short_lived_socket(context, zmq::socket_type::sub, server_key);
     subscriber.connect(endpoint(pub_port));
     ++tally.connections;
     subscriber.set(zmq::sockopt::subscribe, random_string(engine, 64 * 1024));

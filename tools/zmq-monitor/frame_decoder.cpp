@@ -1,6 +1,7 @@
 #include "tools/zmq-monitor/frame_decoder.hpp"
 
 #include "messages/envelope.hpp"
+#include "messages/replication_protocol.hpp"
 
 namespace p2p::monitor {
 
@@ -15,6 +16,14 @@ Decoded decode_frames(const std::vector<std::string>& frames) {
     }
     auto env = decode_envelope(frames[1]);
     if (!env) return reject(env.error());
+    if (env->kind() == Kind::TrackerRole) {
+        // Shown in the same shape as other events: who, what, why.
+        auto role = env->as<msg::TrackerRole>();
+        if (!role) return reject(role.error());
+        if (role->role.empty()) return reject("TrackerRole has no role");
+        return SeenEvent{topic, msg::TrackerEvent{"tracker_" + role->role, {}, "tracker-" + std::to_string(role->tracker),
+                                                  "term " + std::to_string(role->term) + ": " + role->reason}};
+    }
     auto event = env->as<msg::TrackerEvent>();
     if (!event) return reject(event.error());
     // A TrackerEvent without a type tells a reader nothing; the tracker

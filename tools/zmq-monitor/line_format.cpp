@@ -49,12 +49,13 @@ std::string format_event(const Stamp& stamp, const SeenEvent& seen, Style style)
     if (style == Style::Json) {
         return json_prefix(stamp) + ",\"topic\":" + json_string(seen.topic) + ",\"type\":" + json_string(e.type) +
                ",\"group\":" + json_string(e.group) + ",\"user\":" + json_string(e.user) +
-               ",\"by\":" + json_string(e.by) + "}";
+               ",\"by\":" + json_string(e.by) + ",\"file\":" + json_string(e.file) + "}";
     }
     std::string line = text_prefix(stamp) + " " + text_word(seen.topic) + " " + text_word(e.type);
     add_text_field(line, "group", e.group);
     add_text_field(line, "user", e.user);
     add_text_field(line, "by", e.by);
+    add_text_field(line, "file", e.file);
     return line;
 }
 

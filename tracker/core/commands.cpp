@@ -36,8 +36,35 @@ Result<Command> decode_command(std::string_view bytes) {
     }
 }
 
+std::string encode_entry(const Entry& entry) {
+    return encode(0, JournalEntry{entry.origin, entry.request_id, encode_command(entry.command)});
+}
+
+Result<Entry> decode_entry(std::string_view bytes) {
+    auto env = decode_envelope(bytes);
+    if (!env) return fail(env.error());
+    if (env->kind() != Kind::JournalEntry) {
+        auto command = decode_command(bytes);
+        if (!command) return fail(command.error());
+        return Entry{{}, 0, std::move(command).value()};
+    }
+    auto wire = env->as<JournalEntry>();
+    if (!wire) return fail(wire.error());
+    auto command = decode_command(wire->command);
+    if (!command) return fail(command.error());
+    return Entry{std::move(wire->origin), wire->request_id, std::move(command).value()};
+}
+
 std::string encode_reply(uint64_t request_id, const Reply& reply) {
-    return std::visit([&](const auto& r) { return encode(request_id, r); }, reply);
+    return std::visit(
+        [&](const auto& r) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(r)>, Replayed>) {
+                return r.envelope;  // already carries this request id
+            } else {
+                return encode(request_id, r);
+            }
+        },
+        reply);
 }
 
 }  // namespace p2p::tracker

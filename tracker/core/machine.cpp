@@ -79,14 +79,16 @@ std::vector<std::string> groups_of(const State& state, const std::string& user) 
 Outcome apply_open_session(State& state, const StoredOpenSession& c) {
     if (!state.users.count(c.user)) return refuse("no_such_user", "no user " + c.user);
     for (const auto& [token, s] : state.sessions) {
-        if (s.user == c.user && s.node_id != c.node_id) {
+        // The same node id from another key is another node that claims it.
+        if (s.user == c.user && (s.node_id != c.node_id || s.node_key != c.node_key)) {
             return refuse("logged_in_elsewhere", "user " + c.user + " is already logged in on another node (" +
                                                      s.endpoint + "); log out there first");
         }
     }
     // This node's earlier session (it restarted, or switches user) ends here.
-    std::erase_if(state.sessions, [&](const auto& kv) { return kv.second.node_id == c.node_id; });
-    state.sessions[c.token] = Session{c.user, c.node_id, c.endpoint};
+    std::erase_if(state.sessions,
+                  [&](const auto& kv) { return kv.second.node_id == c.node_id && kv.second.node_key == c.node_key; });
+    state.sessions[c.token] = Session{c.user, c.node_id, c.endpoint, c.node_key};
     return Outcome{msg::LoginOk{c.token, c.user, groups_of(state, c.user)}, {}, true};
 }
 
@@ -300,14 +302,18 @@ std::vector<msg::Source> online_sources(const State& state, const SharedFile& fi
     std::vector<msg::Source> out;
     for (const auto& [user, complete] : file.sharers) {
         if (user == asker) continue;
-        if (auto it = online.find(user); it != online.end()) out.push_back(msg::Source{user, it->second->endpoint, complete});
+        if (auto it = online.find(user); it != online.end()) {
+            out.push_back(msg::Source{user, it->second->endpoint, complete, it->second->node_key});
+        }
     }
     return out;
 }
 
-// Who, which group, which file; the actor adds expires and the signature.
-msg::Ticket unsigned_ticket(const std::string& user, const std::string& group, const SharedFile& file) {
-    return msg::Ticket{user, group, file.meta.file_id, 0, {}};
+// Who, which group, which file, for which node key; the actor adds expires and the signature.
+msg::Ticket unsigned_ticket(const State& state, const std::string& token, const std::string& user,
+                            const std::string& group, const SharedFile& file) {
+    const Session* s = find_session(state, token);
+    return msg::Ticket{user, group, file.meta.file_id, 0, {}, s ? s->node_key : std::string()};
 }
 
 }  // namespace
@@ -389,14 +395,14 @@ Reply get_file(const State& state, const msg::GetFile& request) {
     auto found = find_file(state, request.token, request.group, request.name);
     if (found.problem) return *found.problem;
     return msg::FileDetails{request.group, found.file->meta, online_sources(state, *found.file, found.user),
-                            unsigned_ticket(found.user, request.group, *found.file)};
+                            unsigned_ticket(state, request.token, found.user, request.group, *found.file)};
 }
 
 Reply get_sources(const State& state, const msg::GetSources& request) {
     auto found = find_file(state, request.token, request.group, request.name);
     if (found.problem) return *found.problem;
     return msg::SourceList{request.group, request.name, online_sources(state, *found.file, found.user),
-                           unsigned_ticket(found.user, request.group, *found.file)};
+                           unsigned_ticket(state, request.token, found.user, request.group, *found.file)};
 }
 
 std::optional<msg::Error> check_create_user(const State& state, const msg::CreateUser& request) {
@@ -415,6 +421,35 @@ Result<User> check_login(const State& state, const msg::Login& request) {
     // "Logged in elsewhere" is only said after the password matched
     // (apply_open_session), so that nobody learns who is online without it.
     return it->second;
+}
+
+const RecentReply* find_reply(const State& state, const std::string& origin, uint64_t request_id) {
+    auto it = state.replies.find(origin);
+    if (it == state.replies.end()) return nullptr;
+    for (const auto& r : it->second) {
+        if (r.request_id == request_id) return &r;
+    }
+    return nullptr;
+}
+
+Outcome apply(State& state, const Entry& entry) {
+    if (!entry.origin.empty()) {
+        if (const auto* seen = find_reply(state, entry.origin, entry.request_id)) {
+            return Outcome{Replayed{seen->reply}, {}, false};
+        }
+    }
+    Outcome outcome = apply(state, entry.command);
+    if (outcome.changed && !entry.origin.empty()) {
+        auto& kept = state.replies[entry.origin];
+        kept.push_back(RecentReply{entry.request_id, encode_reply(entry.request_id, outcome.reply)});
+        if (kept.size() > kRepliesKeptPerNode) kept.erase(kept.begin());
+    }
+    return outcome;
+}
+
+bool token_fits_key(const State& state, const std::string& token, const std::string& key) {
+    const Session* s = find_session(state, token);
+    return !s || s->node_key.empty() || s->node_key == key;
 }
 
 }  // namespace p2p::tracker

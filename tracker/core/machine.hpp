@@ -33,6 +33,15 @@ namespace p2p::tracker {
 
 Outcome apply(State& state, const Command& command);
 
+// Applies a journal entry: a request already answered (same origin and
+// request id) gets its first reply again (Replayed) and changes nothing;
+// otherwise the command is applied and, if it changed the state, its reply
+// is remembered under the entry's key.
+Outcome apply(State& state, const Entry& entry);
+
+// The remembered reply to a node's request, or nullptr.
+const RecentReply* find_reply(const State& state, const std::string& origin, uint64_t request_id);
+
 Reply list_groups(const State& state, const msg::ListGroups& request);
 Reply list_requests(const State& state, const msg::ListRequests& request);
 // FileList, sorted by name.
@@ -49,5 +58,10 @@ Result<User> check_login(const State& state, const msg::Login& request);
 
 // The user a token belongs to, or nullptr.
 const Session* find_session(const State& state, const std::string& token);
+
+// A token is only good from the CURVE key that logged in: a request that
+// carries someone else's token from another key is forged. Empty keys (plain
+// mode) are not checked.
+bool token_fits_key(const State& state, const std::string& token, const std::string& key);
 
 }  // namespace p2p::tracker

@@ -8,14 +8,14 @@ bool operator==(const User& a, const User& b) {
     return a.salt == b.salt && a.hash == b.hash && a.iterations == b.iterations;
 }
 bool operator==(const Session& a, const Session& b) {
-    return a.user == b.user && a.node_id == b.node_id && a.endpoint == b.endpoint;
+    return a.user == b.user && a.node_id == b.node_id && a.endpoint == b.endpoint && a.node_key == b.node_key;
 }
 bool operator==(const SharedFile& a, const SharedFile& b) { return a.meta == b.meta && a.sharers == b.sharers; }
 bool operator==(const Group& a, const Group& b) {
     return a.owner == b.owner && a.members == b.members && a.pending == b.pending && a.files == b.files;
 }
 bool State::operator==(const State& o) const {
-    return users == o.users && sessions == o.sessions && groups == o.groups;
+    return users == o.users && sessions == o.sessions && groups == o.groups && replies == o.replies;
 }
 
 std::string encode_state(const State& state) {

@@ -24,7 +24,8 @@ struct Session {
     std::string user;
     std::string node_id;   // which node holds it: the same node may replace it at once
     std::string endpoint;  // where that node serves pieces
-    MSGPACK_DEFINE_MAP(user, node_id, endpoint);
+    std::string node_key{};  // the CURVE key that logged in: only it may use the token ("" in plain mode)
+    MSGPACK_DEFINE_MAP(user, node_id, endpoint, node_key);
 };
 
 // A file shared in a group. Sharers are users, not sessions: a sharer
@@ -44,11 +45,24 @@ struct Group {
     MSGPACK_DEFINE_MAP(owner, members, pending, files);
 };
 
+// The reply a node's write got, kept so that a retry of the same request
+// (same node, same request id) is answered again, not applied twice.
+struct RecentReply {
+    uint64_t request_id = 0;
+    std::string reply;  // the encoded envelope
+    MSGPACK_DEFINE_MAP(request_id, reply);
+    bool operator==(const RecentReply&) const = default;
+};
+
+// A node retries only its newest few requests; older answers are dropped.
+inline constexpr std::size_t kRepliesKeptPerNode = 32;
+
 struct State {
     std::map<std::string, User> users;
     std::map<std::string, Session> sessions;  // by token
     std::map<std::string, Group> groups;
-    MSGPACK_DEFINE_MAP(users, sessions, groups);
+    std::map<std::string, std::vector<RecentReply>> replies{};  // by node id, oldest first
+    MSGPACK_DEFINE_MAP(users, sessions, groups, replies);
 
     bool operator==(const State&) const;
 };

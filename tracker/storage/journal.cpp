@@ -124,6 +124,12 @@ void JournalWriter::truncate_all() {
     file_size_ = 0;
 }
 
+void JournalWriter::reset_to(uint64_t seq) {
+    buf_.clear();
+    truncate_all();
+    last_seq_ = seq;
+}
+
 Recovery recover(const std::filesystem::path& dir) {
     Recovery r;
     std::error_code ec;

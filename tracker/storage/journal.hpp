@@ -77,6 +77,11 @@ public:
     // sync(); any that the snapshot already covers are skipped by recover().
     void truncate_all();
 
+    // Forgets everything: drops the buffer, empties the file, and accepts any
+    // seq above `seq` next. For a standby that takes a primary's snapshot in
+    // place of its own history (which may have diverged).
+    void reset_to(uint64_t seq);
+
     // Bytes in the file, excluding buffered().
     uint64_t file_size() const { return file_size_; }
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "messages/envelope.hpp"
+#include "messages/replication_protocol.hpp"
 #include "messages/tracker_protocol.hpp"
 #include "tools/zmq-monitor/frame_decoder.hpp"
 
@@ -27,6 +28,19 @@ TEST_CASE("decode_frames reads a tracker event") {
     CHECK(seen.event.group == "g1");
     CHECK(seen.event.user == "bob");
     CHECK(seen.event.by.empty());
+}
+
+TEST_CASE("decode_frames shows a tracker's role change as an event") {
+    const auto body = encode(0, msg::TrackerRole{2, msg::role::kPrimary, 3, "primary tracker 1 lost"});
+    const Decoded d = decode_frames({msg::kRoleTopic, body});
+    REQUIRE(std::holds_alternative<SeenEvent>(d));
+    const auto& seen = std::get<SeenEvent>(d);
+    CHECK(seen.topic == "tracker.role");
+    CHECK(seen.event.type == "tracker_primary");
+    CHECK(seen.event.user == "tracker-2");
+    CHECK(seen.event.by == "term 3: primary tracker 1 lost");
+    CHECK_THAT(undecodable(decode_frames({msg::kRoleTopic, encode(0, msg::TrackerRole{2, "", 3, ""})})).reason,
+               Catch::Contains("no role"));
 }
 
 TEST_CASE("decode_frames reports what is wrong and how big it was") {

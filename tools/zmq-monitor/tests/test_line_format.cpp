@@ -45,12 +45,12 @@ TEST_CASE("JSON event lines have every key, escaped") {
     const SeenEvent join{"group.g1", msg::TrackerEvent{"join_requested", "g1", "bob", ""}};
     CHECK(format_event(stamp(), join, Style::Json) ==
           R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","topic":"group.g1",)"
-          R"("type":"join_requested","group":"g1","user":"bob","by":""})");
+          R"("type":"join_requested","group":"g1","user":"bob","by":"","file":""})");
 
     const SeenEvent hostile{"group.\"q\"", msg::TrackerEvent{"t", "a\\b", "\xff", "new\nline"}};
     CHECK(format_event(stamp(), hostile, Style::Json) ==
           R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","topic":"group.\"q\"",)"
-          R"("type":"t","group":"a\\b","user":"\ufffd","by":"new\nline"})");
+          R"("type":"t","group":"a\\b","user":"\ufffd","by":"new\nline","file":""})");
 }
 
 TEST_CASE("undecodable lines give the reason and the size") {
