@@ -1,5 +1,6 @@
 #include "node/line_editor.hpp"
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,9 +27,21 @@ bool g_end_of_input = false;
 LineEditor::Completer g_complete;
 bool g_ansi = true;  // the terminal understands cursor-up and clear-down
 
+// Set by on_input: the poll loop saw a byte, so the first read returns at once.
+bool g_byte_ready = false;
+
 // libedit's default reader sees end of file as "nothing typed" and never
 // tells the caller; ours notes it, so a closed terminal ends the REPL.
+// libedit also reads the rest of a key sequence (Esc [ A) itself, blocking:
+// a lone Esc would hold the REPL's loop, and with it notices and the relay
+// between engine and tracker, until the next key. A sequence not finished
+// within a second is abandoned with Ctrl-G, which libedit answers by a beep.
 int read_key(FILE*) {
+    if (!g_byte_ready) {
+        pollfd in{STDIN_FILENO, POLLIN, 0};
+        if (::poll(&in, 1, 1000) == 0) return 'G' - '@';
+    }
+    g_byte_ready = false;
     unsigned char c = 0;
     for (;;) {
         const ssize_t n = ::read(STDIN_FILENO, &c, 1);
@@ -114,6 +127,9 @@ LineEditor::LineEditor(std::filesystem::path history_file, LineHandler on_line, 
     // Words are what the command parser splits on, nothing else.
     rl_basic_word_break_characters = " \t";
     rl_attempted_completion_function = complete_word;
+    // Asking "Display all N possibilities?" reads the answer with a blocking
+    // getc() on stdin, behind the poll loop's back: always just list them.
+    rl_completion_query_items = 1 << 30;
     rl_initialize();
     using_history();
     stifle_history(kHistoryLines);
@@ -138,6 +154,7 @@ void LineEditor::start_line() {
 
 void LineEditor::on_input() {
     if (!reading_) return;
+    g_byte_ready = true;
     rl_callback_read_char();
     if (g_end_of_input && reading_) line_done(nullptr);
 }
