@@ -348,7 +348,9 @@ private:
                         "# written by bench tracker\n127.0.0.1:" + std::to_string(ports[0]) +
                             " pub=" + std::to_string(ports[1]) + "\n");
         tracker_ = ChildProcess::spawn(
-            {tracker_bin.string(), "tracker_info.txt", "1", "--data", (dir_.path() / "t1").string()}, dir_.path());
+            // --plain: the bench's own ZMTP client speaks the NULL mechanism only.
+            {tracker_bin.string(), "tracker_info.txt", "1", "--data", (dir_.path() / "t1").string(), "--plain"},
+            dir_.path());
         const auto ready = tracker_.wait_for_line(
             ChildProcess::Stream::err, [](std::string_view line) { return line.rfind("tracker 1: ready", 0) == 0; },
             std::chrono::seconds(15));

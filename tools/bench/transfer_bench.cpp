@@ -9,6 +9,7 @@
 #include <random>
 #include <regex>
 
+#include "actors/curve.hpp"
 #include "child_process.hpp"
 #include "free_ports.hpp"
 #include "raw_tcp_copy.hpp"
@@ -76,11 +77,21 @@ void make_random_file(const fs::path& path, uint64_t size) {
 
 class Swarm {
 public:
-    Swarm(fs::path bin, fs::path dir) : bin_(std::move(bin)), dir_(std::move(dir)) {
+    // plain: every process runs --plain (no CURVE), to measure what encryption costs.
+    Swarm(fs::path bin, fs::path dir, bool plain) : bin_(std::move(bin)), dir_(std::move(dir)), plain_(plain) {
         ports_ = pick_free_loopback_ports(16);
-        write_text_file(dir_ / "tracker_info.txt",
-                        "127.0.0.1:" + std::to_string(ports_[0]) + " pub=" + std::to_string(ports_[1]) + "\n");
-        tracker_ = ChildProcess::spawn({(bin_ / "tracker").string(), "tracker_info.txt", "1", "--data", "t1"}, dir_);
+        std::string key_word;
+        if (!plain_) {
+            const auto keys = p2p::actors::generate_curve_keys();
+            fs::create_directories(dir_ / "t1");
+            p2p::actors::write_curve_keys(dir_ / "t1", keys);
+            key_word = " key=" + keys.public_key;
+        }
+        write_text_file(dir_ / "tracker_info.txt", "127.0.0.1:" + std::to_string(ports_[0]) + " pub=" +
+                                                       std::to_string(ports_[1]) + key_word + "\n");
+        std::vector<std::string> argv{(bin_ / "tracker").string(), "tracker_info.txt", "1", "--data", "t1"};
+        if (plain_) argv.push_back("--plain");
+        tracker_ = ChildProcess::spawn(argv, dir_);
         if (!tracker_.wait_for_line(ChildProcess::Stream::err,
                                     [](std::string_view l) { return l.rfind("tracker 1: ready", 0) == 0; }, 15s)) {
             throw SetupError("tracker did not start");
@@ -91,8 +102,9 @@ public:
         auto it = nodes_.find(name);
         if (it != nodes_.end()) return it->second;
         const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[2 + nodes_.size()]);
-        auto child = ChildProcess::spawn(
-            {(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name}, dir_);
+        std::vector<std::string> argv{(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name};
+        if (plain_) argv.push_back("--plain");
+        auto child = ChildProcess::spawn(argv, dir_);
         if (!child.wait_for_line(ChildProcess::Stream::err,
                                  [](std::string_view l) { return l.rfind("node: ready", 0) == 0; }, 15s)) {
             throw SetupError("node " + name + " did not start");
@@ -154,6 +166,7 @@ public:
 private:
     fs::path bin_;
     fs::path dir_;
+    bool plain_ = false;
     std::vector<uint16_t> ports_;
     ChildProcess tracker_;
     std::map<std::string, ChildProcess> nodes_;
@@ -231,7 +244,7 @@ int transfer_main(const std::vector<std::string>& args) {
         fs::remove(work / "raw-copy.bin");
         results.push_back({"raw TCP copy", raw, 0, "sendfile -> recv + write"});
 
-        Swarm swarm(bin, work);
+        Swarm swarm(bin, work, false);
         // One group per case, so that earlier downloaders are not sources.
         swarm.group("one", "s1", {"d1"});
         swarm.group("three", "s1", {"s2", "s3", "d2"});
@@ -247,6 +260,17 @@ int transfer_main(const std::vector<std::string>& args) {
         results.push_back(run_case(swarm, "p2pshare 1->1", "one", {"d1"}, work));
         results.push_back(run_case(swarm, "p2pshare 3->1", "three", {"d2"}, work));
         results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work));
+        {
+            // The same 1->1 without CURVE: what encryption costs.
+            const fs::path plain_dir = work / "plain";
+            fs::create_directories(plain_dir);
+            fs::create_hard_link(work / "data.bin", plain_dir / "data.bin");
+            Swarm plain(bin, plain_dir, true);
+            plain.group("one", "s1", {"d1"});
+            plain.say("s1", "upload_file data.bin one");
+            plain.expect("s1", "^ok: sharing data.bin in ", 300s);
+            results.push_back(run_case(plain, "p2pshare 1->1 --plain", "one", {"d1"}, plain_dir));
+        }
 
         const double gib = static_cast<double>(size) / 1e9;
         Table table({"<case", "wall s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "<detail"});
@@ -265,7 +289,8 @@ int transfer_main(const std::vector<std::string>& args) {
         }
         if (!json) {
             std::cout << "file " << group_digits(size) << " bytes, loopback, one run; "
-                      << "1->3 GB/s counts the bytes all three received\n";
+                      << "1->3 GB/s counts the bytes all three received; every p2pshare case uses CURVE "
+                         "(encrypted) except the one marked --plain\n";
             table.print(std::cout);
             std::cout << "libtorrent reference: "
                       << (fs::exists("/usr/lib/python3/dist-packages/libtorrent.cpython-311-x86_64-linux-gnu.so")
