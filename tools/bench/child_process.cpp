@@ -232,6 +232,8 @@ void ChildProcess::kill_and_reap() {
     status_ = status;
 }
 
+bool ChildProcess::exited_cleanly() const { return exited_ && WIFEXITED(status_) && WEXITSTATUS(status_) == 0; }
+
 std::string ChildProcess::exit_description() const {
     if (!exited_) return "is still running";
     if (WIFEXITED(status_)) return "exited with status " + std::to_string(WEXITSTATUS(status_));

@@ -52,6 +52,7 @@ public:
     void kill_and_reap();  // SIGKILL to pid_, then waitpid
 
     std::string exit_description() const;
+    bool exited_cleanly() const;  // reaped, with status 0
     // The last stderr lines seen (at most 20), for error messages.
     const std::deque<std::string>& recent_stderr() const { return recent_err_; }
 

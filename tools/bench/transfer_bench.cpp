@@ -12,6 +12,7 @@
 #include "actors/curve.hpp"
 #include "child_process.hpp"
 #include "free_ports.hpp"
+#include "libtorrent_reference.hpp"
 #include "raw_tcp_copy.hpp"
 #include "report_table.hpp"
 #include "support.hpp"
@@ -23,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json]
+const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json] [--no-libtorrent]
 
 Moves one random file through p2pshare on 127.0.0.1 and times it against a
 raw TCP copy of the same file (sendfile -> recv + write), all in one run:
@@ -31,14 +32,19 @@ raw TCP copy of the same file (sendfile -> recv + write), all in one run:
   1->1   one source, one downloader
   3->1   three sources, one downloader
   1->3   one source, three downloaders at once (until the last is done)
+  libtorrent 1->1, 3->1   the same file through libtorrent 2.0 (tuned, TCP),
+         when a python3 can import it (Debian: python3-libtorrent)
 Wall time runs from typing download_file to the "complete and verified"
-notice, so it includes the downloader's whole-file check. Each case uses
-fresh downloader processes; their peak RSS (VmHWM) is reported.
+notice, so it includes the downloader's whole-file check; libtorrent's runs
+from add_torrent to torrent_finished. Each case uses fresh downloader
+processes; their peak RSS (VmHWM) is reported (libtorrent: anonymous memory,
+as it maps the file it writes).
 
 --size BYTES  file size, suffix K, M or G (default 1G)
 --bin DIR     where tracker and node are (default: bench's own directory)
 --keep        keep the temp dir
 --json        one JSON object per case instead of the table
+--no-libtorrent  leave out the libtorrent cases
 )";
 
 std::optional<uint64_t> parse_size(const std::string& text) {
@@ -129,7 +135,8 @@ public:
             [&](std::string_view l) {
                 const std::string s(l);
                 // A download that stops reports it as a notice, not an error line.
-                if (s.rfind("error: ", 0) == 0 || (s.rfind("notice: ", 0) == 0 && s.find("failed") != std::string::npos)) {
+                if (s.rfind("error: ", 0) == 0 ||
+                    (s.rfind("notice: download of ", 0) == 0 && s.find(" stopped: ") != std::string::npos)) {
                     error = s;
                 }
                 return !error.empty() || std::regex_search(s, re);
@@ -210,7 +217,7 @@ CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& gr
 int transfer_main(const std::vector<std::string>& args) {
     uint64_t size = 1ull << 30;
     fs::path bin = own_bin_dir();
-    bool keep = false, json = false;
+    bool keep = false, json = false, libtorrent = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
@@ -220,6 +227,8 @@ int transfer_main(const std::vector<std::string>& args) {
             keep = true;
         } else if (a == "--json") {
             json = true;
+        } else if (a == "--no-libtorrent") {
+            libtorrent = false;
         } else if ((a == "--size" || a == "--bin") && i + 1 < args.size()) {
             if (a == "--bin") {
                 bin = args[++i];
@@ -271,6 +280,17 @@ int transfer_main(const std::vector<std::string>& args) {
             plain.expect("s1", "^ok: sharing data.bin in ", 300s);
             results.push_back(run_case(plain, "p2pshare 1->1 --plain", "one", {"d1"}, plain_dir));
         }
+        LibtorrentRun lt;
+        if (libtorrent) {
+            lt = run_libtorrent_reference(bin, work / "data.bin", work);
+        } else {
+            lt.skipped = "--no-libtorrent";
+        }
+        for (const auto& c : lt.cases) {
+            results.push_back({c.name, c.seconds, c.anon_peak_kib,
+                               "anon RSS; VmHWM " + fixed(static_cast<double>(c.vmhwm_kib) / 1024, 0) +
+                                   " MiB with the mapped file"});
+        }
 
         const double gib = static_cast<double>(size) / 1e9;
         Table table({"<case", "wall s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "<detail"});
@@ -292,10 +312,11 @@ int transfer_main(const std::vector<std::string>& args) {
                       << "1->3 GB/s counts the bytes all three received; every p2pshare case uses CURVE "
                          "(encrypted) except the one marked --plain\n";
             table.print(std::cout);
-            std::cout << "libtorrent reference: "
-                      << (fs::exists("/usr/lib/python3/dist-packages/libtorrent.cpython-311-x86_64-linux-gnu.so")
-                              ? "python3-libtorrent is installed but this mode does not drive it yet"
-                              : "python3-libtorrent not installed; see ../shared/BENCHMARKS.md for its figures")
+            if (!lt.version.empty()) std::cout << lt.version << ": v1 torrent, 512 KiB pieces, tuned (docs/bench.md)\n";
+        }
+        if (!lt.skipped.empty()) {
+            std::cout << (json ? JsonObject().add("case", "libtorrent").add("skipped", lt.skipped).str()
+                               : "libtorrent skipped: " + lt.skipped)
                       << "\n";
         }
         return 0;
