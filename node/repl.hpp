@@ -53,6 +53,7 @@ private:
     void ask(const std::string& command, const T& request, ReplyHandler then = {});
 
     void after_login();
+    void revoke_on(const msg::TrackerEvent& e);
     void announce_shares();
     void upload(const std::string& path, const std::string& group);
     void uploaded(const std::string& group, const std::string& path, const std::string& packed_meta_or_error);

@@ -78,6 +78,9 @@ private:
         const std::string op = m.size() > 0 ? m[0].to_string() : "";
         if (op == "KEY" && m.size() == 2) {
             server_.set_ticket_key(m[1].to_string());
+        } else if ((op == "REVOKE" || op == "UNREVOKE") && m.size() == 3) {
+            // A member left (or came back): its tickets for that group stop (or may) working here.
+            server_.set_revoked(m[1].to_string(), m[2].to_string(), op == "REVOKE");
         } else if (op == "SERVE" && m.size() == 2) {
             auto f = unpack_body<ServeFile>(m[1].data(), m[1].size());
             if (auto err = server_.serve_complete(f.group, f.path, f.meta); !err.empty()) {
