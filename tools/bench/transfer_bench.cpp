@@ -14,6 +14,7 @@
 #include "raw_tcp_copy.hpp"
 #include "report_table.hpp"
 #include "support.hpp"
+#include "tracker_cluster.hpp"
 
 namespace bench {
 
@@ -76,21 +77,16 @@ void make_random_file(const fs::path& path, uint64_t size) {
 
 class Swarm {
 public:
-    Swarm(fs::path bin, fs::path dir) : bin_(std::move(bin)), dir_(std::move(dir)) {
-        ports_ = pick_free_loopback_ports(16);
-        write_text_file(dir_ / "tracker_info.txt",
-                        "127.0.0.1:" + std::to_string(ports_[0]) + " pub=" + std::to_string(ports_[1]) + "\n");
-        tracker_ = ChildProcess::spawn({(bin_ / "tracker").string(), "tracker_info.txt", "1", "--data", "t1"}, dir_);
-        if (!tracker_.wait_for_line(ChildProcess::Stream::err,
-                                    [](std::string_view l) { return l.rfind("tracker 1: ready", 0) == 0; }, 15s)) {
-            throw SetupError("tracker did not start");
-        }
+    Swarm(fs::path bin, fs::path dir) : bin_(std::move(bin)), dir_(std::move(dir)), tracker_(bin_, dir_, 1) {
+        tracker_.start(1);
+        // Picked once the tracker has bound its ports: they cannot be among these.
+        ports_ = pick_free_loopback_ports(14);
     }
 
     ChildProcess& node(const std::string& name) {
         auto it = nodes_.find(name);
         if (it != nodes_.end()) return it->second;
-        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[2 + nodes_.size()]);
+        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[nodes_.size()]);
         auto child = ChildProcess::spawn(
             {(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name}, dir_);
         if (!child.wait_for_line(ChildProcess::Stream::err,
@@ -154,8 +150,8 @@ public:
 private:
     fs::path bin_;
     fs::path dir_;
+    TrackerCluster tracker_;
     std::vector<uint16_t> ports_;
-    ChildProcess tracker_;
     std::map<std::string, ChildProcess> nodes_;
 };
 
