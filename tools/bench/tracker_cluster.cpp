@@ -72,6 +72,7 @@ void TrackerCluster::launch(std::size_t n) {
 
 void TrackerCluster::start_all(std::chrono::milliseconds timeout) {
     for (std::size_t n = 1; n <= trackers_.size(); ++n) start(n);
+    if (trackers_.size() == 1) return;  // the only tracker is primary from the start
     expect_primary(1, timeout);
     for (std::size_t n = 2; n <= trackers_.size(); ++n) expect_synced(n, 1, timeout);
 }

@@ -49,8 +49,8 @@ public:
     void start(std::size_t n);
     // Starts tracker n without waiting for anything.
     void launch(std::size_t n);
-    // Starts every tracker, then waits until tracker 1 says it is primary and
-    // every other one that it is synced with tracker 1.
+    // Starts every tracker, then (two or more) waits until tracker 1 says it
+    // is primary and every other one that it is synced with tracker 1.
     void start_all(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
     // Waits for a line of tracker n's stdout or stderr that contains `text`
