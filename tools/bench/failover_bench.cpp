@@ -172,6 +172,7 @@ struct RunResult {
     uint64_t lost = 0;   // acknowledged (any run) but missing from the survivor's listing
     uint64_t extra = 0;  // listed but never acknowledged nor given up
     uint64_t in_doubt_present = 0;
+    std::optional<uint64_t> replayed;  // the survivor's count of retries answered from the idempotency record
     std::optional<double> resync_s;
     bool checked = false;
     LatencyHistogram latency;  // writes answered on their first send
@@ -300,6 +301,7 @@ private:
         for (auto& s : sims_) s.run = RunTally{};
         latency_ = &r.latency;
         killed_ = 0;
+        const uint64_t replayed_before = cluster_->status(r.survivor).replayed;
 
         // Writes flow, then the primary dies at a random moment.
         std::uniform_real_distribution<double> pick(kKillAfterMin, kKillAfterMax);
@@ -357,6 +359,7 @@ private:
             return std::none_of(sims_.begin(), sims_.end(), [](const Sim& s) { return s.write.active; });
         }, {});
         check(r);
+        if (cluster_->running(r.survivor)) r.replayed = cluster_->status(r.survivor).replayed - replayed_before;
 
         for (std::size_t i = 0; i < sims_.size(); ++i) {
             const RunTally& t = sims_[i].run;
@@ -691,7 +694,13 @@ private:
                     .add("duplicated", r.duplicated)
                     .add("extra", r.extra)
                     .add("in_doubt", r.gave_up)
-                    .add("in_doubt_present", r.in_doubt_present)
+                    .add("in_doubt_present", r.in_doubt_present);
+                if (r.replayed) {
+                    o.add("replayed", *r.replayed);
+                } else {
+                    o.add_null("replayed");
+                }
+                o
                     .add("errors", r.errors)
                     .add("not_primary_replies", r.not_primary)
                     .add("switches", r.switches);
@@ -723,7 +732,7 @@ private:
             return;
         }
         Table table({"run", "killed", "promoted s", "failover s min", "median", "max", "writes acked", "write p50 ms",
-                     "lost", "duplicated", "extra", "in doubt", "errors", "resync s"});
+                     "lost", "duplicated", "extra", "in doubt", "replayed", "errors", "resync s"});
         for (const auto& r : results) {
             std::vector<double> f;
             for (const auto& x : r.failover_s) {
@@ -740,7 +749,7 @@ private:
                            r.checked ? std::to_string(r.lost) : "-", std::to_string(r.duplicated),
                            r.checked ? std::to_string(r.extra) : "-",
                            std::to_string(r.gave_up) + (r.gave_up ? " (" + std::to_string(r.in_doubt_present) + " applied)" : ""),
-                           std::to_string(r.errors), r.resync_s ? fixed(*r.resync_s, 2) : "-"});
+                           r.replayed ? std::to_string(*r.replayed) : "-", std::to_string(r.errors), r.resync_s ? fixed(*r.resync_s, 2) : "-"});
         }
         table.print(std::cout);
         std::cout << "failover: kill -9 of the primary -> a client's first write acknowledged by the other tracker ("
@@ -752,7 +761,9 @@ private:
                   << fixed(worst, 2) << " s; goal under " << fixed(kGoalSeconds, 0) << " s: "
                   << (met ? "met" : "missed") << "\n";
         std::cout << "lost: groups acknowledged in any run so far missing from the new primary's ListGroups; "
-                     "duplicated: a retried CreateGroup answered 'exists'; extra: listed, never acknowledged\n";
+                     "duplicated: a retried CreateGroup answered 'exists'; extra: listed, never acknowledged;\n"
+                     "replayed: retries the new primary answered from its idempotency record (applied before the "
+                     "kill, answer lost with the old primary)\n";
         for (const auto& r : results) {
             const std::string label = "run " + std::to_string(r.run);
             std::cout << label << ": writes flowed " << fixed(r.killed_after_s, 2) << " s before the kill; "

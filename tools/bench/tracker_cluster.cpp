@@ -122,7 +122,12 @@ TrackerStatus TrackerCluster::status(std::size_t n) {
                                      [](std::string_view l) { return starts_with(l, "journal seq "); },
                                      std::chrono::seconds(5))
                                : std::nullopt;
-    if (!journal) throw SetupError(problem(n, name(n) + " did not answer 'status' within 5 s"));
+    const auto counters = journal ? child.wait_for_line(
+                                        ChildProcess::Stream::out,
+                                        [](std::string_view l) { return starts_with(l, "requests "); },
+                                        std::chrono::seconds(5))
+                                  : std::nullopt;
+    if (!counters) throw SetupError(problem(n, name(n) + " did not answer 'status' within 5 s"));
     TrackerStatus st;
     const auto colon = first->find(": ", head.size());
     st.replication = colon == std::string::npos ? *first : first->substr(colon + 2);
@@ -134,6 +139,13 @@ TrackerStatus TrackerCluster::status(std::size_t n) {
                     "journal seq %" SCNu64 " (durable %" SCNu64 ", snapshot %" SCNu64 ", %" SCNu64 " fsyncs)", &st.seq,
                     &st.durable, &st.snapshot, &st.fsyncs) != 4) {
         throw SetupError("cannot read " + name(n) + "'s status line '" + *journal + "'");
+    }
+    uint64_t malformed = 0, refused = 0;
+    if (std::sscanf(counters->c_str(),
+                    "requests %" SCNu64 ", malformed %" SCNu64 ", refused %" SCNu64 ", replayed %" SCNu64
+                    ", not primary %" SCNu64,
+                    &st.requests, &malformed, &refused, &st.replayed, &st.not_primary) != 5) {
+        throw SetupError("cannot read " + name(n) + "'s status line '" + *counters + "'");
     }
     return st;
 }

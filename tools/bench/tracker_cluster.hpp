@@ -26,6 +26,9 @@ struct TrackerStatus {
     uint64_t durable = 0;
     uint64_t snapshot = 0;
     uint64_t fsyncs = 0;
+    uint64_t requests = 0;     // since it started
+    uint64_t replayed = 0;     // retried writes answered from the idempotency record
+    uint64_t not_primary = 0;  // NotPrimary answers
 };
 
 class TrackerCluster {
