@@ -57,18 +57,19 @@ and no retried request may come back "exists" ("duplicated"). The next run
 kills the new primary, so the two trackers take turns.
 
 Prints one row per run: which tracker was killed, when the survivor said it
-is primary, failover min/median/max over the clients, writes acknowledged,
-lost, duplicated, in doubt (given up), errors, and how long the restarted
-tracker took to sync; then the failover over all runs against the goal
-(under 3 s with the default timeouts).
+is primary, failover min/median/max over the clients, writes acknowledged
+(and their p50 latency), lost, duplicated, extra, in doubt (given up),
+replayed (retries the new primary answered from its idempotency record),
+errors, and how long the restarted tracker took to sync; then the failover
+over all runs against the goal (under 3 s with the default timeouts).
 
 Options:
   --runs K              kills (default 3), alternating between the trackers
   --clients N           simulated nodes (default 8)
   --peer-timeout S      the trackers' --peer-timeout (default: theirs, 1 s)
   --attempt-timeout S   how long a client waits for a reply before it tries
-                        the next tracker (default 1: the node's, min(1 s,
-                        request timeout / 4))
+                        the next tracker (default 1: the node's, request
+                        timeout / 4 within 0.25..1 s)
   --request-timeout S   when a client gives a request up (default 5: the
                         node's)
   --seed N              for the random kill moments (default: random; printed)

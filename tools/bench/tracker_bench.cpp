@@ -36,9 +36,9 @@ const char* const kUsage = R"(usage: bench tracker [--clients N] [--seconds S] [
 Starts one tracker on 127.0.0.1 (data in a temp dir) -- with --standbys N,
 N standby trackers too, and waits until each says it is synced with tracker
 1 -- connects N simulated nodes (one DEALER connection each) to tracker 1,
-and for each: Hello, CreateUser, Login.
-The first node creates 20 groups. Then two closed-loop phases of S seconds,
-each client with one request in flight at a time:
+and for each: Hello, CreateUser, Login. The first node creates 20 groups.
+Then two closed-loop phases of S seconds, each client with one request in
+flight at a time:
 
   read   ListGroups -> GroupList (the 20 groups); any other reply is an error
   write  JoinGroup g / LeaveGroup g, g cycling over the 20 groups; each is
