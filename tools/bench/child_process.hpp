@@ -41,6 +41,7 @@ public:
     // Reads its output until a complete line of `stream` satisfies match, and
     // returns it; earlier lines of that stream are dropped. nullopt after
     // `timeout`, or when the child has exited and its output is drained.
+    // Timeout 0 looks at what has arrived so far without waiting.
     std::optional<std::string> wait_for_line(Stream stream, const std::function<bool(std::string_view)>& match,
                                              std::chrono::milliseconds timeout);
 

@@ -16,6 +16,7 @@
 #include "raw_tcp_copy.hpp"
 #include "report_table.hpp"
 #include "support.hpp"
+#include "tracker_cluster.hpp"
 
 namespace bench {
 
@@ -84,30 +85,17 @@ void make_random_file(const fs::path& path, uint64_t size) {
 class Swarm {
 public:
     // plain: every process runs --plain (no CURVE), to measure what encryption costs.
-    Swarm(fs::path bin, fs::path dir, bool plain) : bin_(std::move(bin)), dir_(std::move(dir)), plain_(plain) {
-        ports_ = pick_free_loopback_ports(16);
-        std::string key_word;
-        if (!plain_) {
-            const auto keys = p2p::actors::generate_curve_keys();
-            fs::create_directories(dir_ / "t1");
-            p2p::actors::write_curve_keys(dir_ / "t1", keys);
-            key_word = " key=" + keys.public_key;
-        }
-        write_text_file(dir_ / "tracker_info.txt", "127.0.0.1:" + std::to_string(ports_[0]) + " pub=" +
-                                                       std::to_string(ports_[1]) + key_word + "\n");
-        std::vector<std::string> argv{(bin_ / "tracker").string(), "tracker_info.txt", "1", "--data", "t1"};
-        if (plain_) argv.push_back("--plain");
-        tracker_ = ChildProcess::spawn(argv, dir_);
-        if (!tracker_.wait_for_line(ChildProcess::Stream::err,
-                                    [](std::string_view l) { return l.rfind("tracker 1: ready", 0) == 0; }, 15s)) {
-            throw SetupError("tracker did not start");
-        }
+    Swarm(fs::path bin, fs::path dir, bool plain)
+        : bin_(std::move(bin)), dir_(std::move(dir)), plain_(plain), tracker_(bin_, dir_, 1, plain) {
+        tracker_.start(1);
+        // Picked once the tracker has bound its ports: they cannot be among these.
+        ports_ = pick_free_loopback_ports(14);
     }
 
     ChildProcess& node(const std::string& name) {
         auto it = nodes_.find(name);
         if (it != nodes_.end()) return it->second;
-        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[2 + nodes_.size()]);
+        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[nodes_.size()]);
         std::vector<std::string> argv{(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name};
         if (plain_) argv.push_back("--plain");
         auto child = ChildProcess::spawn(argv, dir_);
@@ -174,8 +162,8 @@ private:
     fs::path bin_;
     fs::path dir_;
     bool plain_ = false;
+    TrackerCluster tracker_;
     std::vector<uint16_t> ports_;
-    ChildProcess tracker_;
     std::map<std::string, ChildProcess> nodes_;
 };
 
