@@ -1,8 +1,9 @@
 #include "actors/actor.hpp"
 
 #include <atomic>
-#include <iostream>
 #include <stdexcept>
+
+#include "actors/log.hpp"
 
 namespace p2p::actors {
 
@@ -39,7 +40,7 @@ Actor::Actor(zmq::context_t& ctx, std::string name, Body body)
         } catch (const std::exception& e) {
             // Before ready this reaches the constructor; after ready the parent
             // sees the pipe message as an actor failure.
-            std::cerr << name << ": stopped by error: " << e.what() << std::endl;
+            logging::error(name, "stopped by error: ", e.what());
             try {
                 signal_failed(child, e.what());
             } catch (...) {

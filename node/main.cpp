@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "actors/curve.hpp"
+#include "actors/log.hpp"
 #include "actors/signals.hpp"
 #include "actors/zap_handler.hpp"
 #include "messages/tracker_info.hpp"
@@ -18,7 +19,7 @@
 namespace {
 
 const char* kUsage = R"(usage: node IP:PORT TRACKER_INFO [--data DIR] [--request-timeout SECONDS] [--upload-limit RATE]
-            [--plain]
+            [--plain] [--log-level LEVEL]
 
 Starts a p2pshare node: a REPL on stdin/stdout for accounts, groups and files.
 
@@ -38,6 +39,10 @@ TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] key=KEY ('#'
               default: no cap).
 --plain       no CURVE: no encryption, no authentication (trackers must run
               --plain too). Only for trusted networks and benchmarks.
+--log-level LEVEL
+              error, warn, info (default) or debug: what goes to DIR/node.log.
+              stdout carries only results; stderr only the ready line,
+              warnings about --plain and errors that stop the node starting.
 
 All traffic is encrypted and authenticated with ZeroMQ CURVE. The node makes
 its key pair on first start (DIR/curve_key, mode 0600); the tracker binds the
@@ -45,7 +50,12 @@ session to that key, and download tickets name it.
 
 Every result prints as lines; every failure as one line starting "error: ";
 events (a join request for your group, ...) as lines starting "notice: ".
-Type help at the prompt for the commands.
+At a terminal: line editing, history (DIR/history), Tab completes commands,
+groups, files and paths. Type help at the prompt for the commands.
+
+Example:
+  node 127.0.0.1:7000 tracker_info.txt --data ~/p2p/alice
+  printf 'login alice pw\nlist_groups\n' | node 127.0.0.1:7000 tracker_info.txt   # as a script
 )";
 
 std::optional<uint64_t> parse_rate(const std::string& text) {
@@ -83,6 +93,7 @@ int main(int argc, char** argv) {
     double timeout_s = 5;
     uint64_t upload_limit = 0;
     bool plain = false;
+    auto log_level = p2p::logging::Level::info;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -93,11 +104,17 @@ int main(int argc, char** argv) {
             plain = true;
             continue;
         }
-        if (arg == "--data" || arg == "--request-timeout" || arg == "--upload-limit") {
+        if (arg == "--data" || arg == "--request-timeout" || arg == "--upload-limit" || arg == "--log-level") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
                 data_dir = value;
+                continue;
+            }
+            if (arg == "--log-level") {
+                auto level = p2p::logging::parse_level(value);
+                if (!level) return usage_error("--log-level wants error, warn, info or debug, got '" + value + "'");
+                log_level = *level;
                 continue;
             }
             if (arg == "--upload-limit") {
@@ -137,8 +154,12 @@ int main(int argc, char** argv) {
     try {
         const int stop_fd = p2p::actors::stop_signal_fd();
         auto identity = p2p::node::load_identity(data_dir, endpoint);
+        p2p::logging::open(identity.data_dir / "node.log", log_level);
+        p2p::logging::info("node", "starting on ", endpoint, ", tracker ", (*trackers)[0].label(), ", data ",
+                           data_dir);
         p2p::actors::Security security;
         if (plain) {
+            p2p::logging::warn("node", "PLAIN mode (--plain): no encryption, no authentication");
             std::cerr << "WARNING: node runs in PLAIN mode (--plain): no encryption, no authentication. Anyone on the "
                          "network can read and forge its traffic. Use only on a trusted network or for benchmarks.\n";
         } else {
@@ -167,15 +188,20 @@ int main(int argc, char** argv) {
         try {
             engine = p2p::node::start_engine(ctx, engine_config);
         } catch (const std::exception& e) {
+            p2p::logging::error("node", "cannot serve on ", endpoint, ": ", e.what());
             std::cerr << "error: cannot serve on " << endpoint << ": " << e.what() << "\n";
             return 1;
         }
         p2p::node::TrackerSession session(ctx, session_config);
         std::cerr << "node: ready on " << endpoint << " (tracker " << (*trackers)[0].label() << ", data " << data_dir
                   << ")" << std::endl;
+        p2p::logging::info("node", "ready");
         p2p::node::Repl repl(ctx, session, *engine, identity, ::isatty(STDIN_FILENO) == 1);
-        return repl.run(stop_fd);
+        const int code = repl.run(stop_fd);
+        p2p::logging::info("node", "stopped");
+        return code;
     } catch (const std::exception& e) {
+        p2p::logging::error("node", e.what());
         std::cerr << "error: " << e.what() << "\n";
         return 1;
     }

@@ -3,19 +3,16 @@
 #include <unistd.h>
 
 #include <cstring>
-
-#include "actors/frames.hpp"
 #include <iostream>
 
+#include "actors/frames.hpp"
+#include "actors/log.hpp"
 #include "messages/file_protocol.hpp"
 #include "messages/names.hpp"
 #include "messages/tracker_protocol.hpp"
 #include "node/tracker_text.hpp"
 
 namespace p2p::node {
-
-namespace {
-}  // namespace
 
 Repl::Repl(zmq::context_t& ctx, TrackerSession& session, actors::Actor& engine, NodeIdentity identity,
            bool interactive)
@@ -28,23 +25,66 @@ Repl::Repl(zmq::context_t& ctx, TrackerSession& session, actors::Actor& engine, 
 
 Repl::~Repl() = default;
 
-void Repl::print(const std::string& line) { std::cout << line << '\n' << std::flush; }
+void Repl::print(const std::string& line) {
+    if (line.rfind("notice: ", 0) == 0) logging::info("repl", line);
+    if (line.rfind("error: ", 0) == 0) logging::debug("repl", line);
+    print_text(line + '\n');
+}
+
+void Repl::print_text(const std::string& lines) {
+    if (editor_) return editor_->print(lines);
+    std::cout << lines << std::flush;
+}
 
 void Repl::prompt() {
-    if (interactive_ && !busy_ && lines_.empty() && !quitting_) std::cout << "> " << std::flush;
+    if (!interactive_ || busy_ || !lines_.empty() || quitting_) return;
+    if (!editor_) {
+        std::cout << "> " << std::flush;
+    } else if (!editor_->reading()) {
+        editor_->start_line();  // not after the end of input
+        if (editor_->reading()) loop_->on_fd(STDIN_FILENO, [this] { editor_->on_input(); });
+    }
 }
 
 int Repl::run(int stop_fd) {
     actors::Loop loop;
     loop_ = &loop;
-    loop.on_fd(STDIN_FILENO, [this] { read_stdin(); });
+    if (interactive_ && ::isatty(STDOUT_FILENO) == 1) {
+        editor_ = std::make_unique<LineEditor>(
+            identity_.data_dir / "history", [this](std::optional<std::string> line) { edited_line(std::move(line)); },
+            [this](std::string_view before) { return complete(before); });
+    } else {
+        loop.on_fd(STDIN_FILENO, [this] { read_stdin(); });
+    }
     loop.on_fd(stop_fd, [this] { begin_quit(); });
     loop.on(session_.pipe(), [this] { handle_session(); });
     loop.on(engine_.pipe(), [this] { handle_engine(); });
     prompt();
     loop.run();
+    editor_.reset();
     loop_ = nullptr;
     return 0;
+}
+
+// The editor reads one line at a time: stdin is watched again at the next prompt.
+void Repl::edited_line(std::optional<std::string> line) {
+    loop_->remove_fd(STDIN_FILENO);
+    if (!line) {
+        input_closed_ = true;
+    } else {
+        if (auto entry = history_entry(*line)) editor_->remember(*entry);
+        lines_.push_back(std::move(*line));
+    }
+    if (!busy_) next_line();
+}
+
+LineEditor::Completion Repl::complete(std::string_view line_before_word) const {
+    const CompletionSlot slot = completion_slot(line_before_word);
+    if (slot.kind == "PATH" || slot.kind == "DEST_DIR") return {true, {}};
+    if (slot.kind != "COMMAND") return {false, known_.candidates(slot)};
+    LineEditor::Completion names;
+    for (const auto& spec : command_specs()) names.words.emplace_back(spec.name);
+    return names;
 }
 
 void Repl::read_stdin() {
@@ -81,6 +121,7 @@ void Repl::next_line() {
         }
         const std::string line = std::move(lines_.front());
         lines_.pop_front();
+        if (auto entry = history_entry(line)) logging::debug("repl", "command: ", *entry);
         auto parsed = parse_command(line);
         if (!parsed) {
             print("error: " + parsed.error());
@@ -101,6 +142,14 @@ void Repl::command_done() {
     next_line();
 }
 
+// The engine pauses every download and serves nothing until the next login.
+void Repl::forget_session() {
+    user_.clear();
+    engine_send("RESET");
+    known_.forget_all();
+    download_clocks_.clear();
+}
+
 void Repl::engine_send(const char* op, const std::string& body) {
     zmq::multipart_t m;
     m.addstr(op);
@@ -109,11 +158,13 @@ void Repl::engine_send(const char* op, const std::string& body) {
 }
 
 void Repl::execute(const ParsedCommand& cmd) {
+    current_ = cmd;
     const auto& a = cmd.args;
     const std::string& name = cmd.name;
     if (name == "help") {
-        std::cout << help_text() << std::flush;
-        return;
+        if (a.empty()) return print_text(help_text());
+        auto text = help_text(a[0]);
+        return text ? print_text(*text) : print("error: " + text.error());
     }
     if (name == "quit") return begin_quit();
     if (name == "create_user" || name == "login") {
@@ -135,10 +186,7 @@ void Repl::execute(const ParsedCommand& cmd) {
     if (name == "logout") {
         return ask(name, msg::Logout{}, [this](const Envelope& r) {
             for (const auto& line : reply_lines(r)) print(line);
-            if (r.kind() == Kind::Ok) {
-                user_.clear();
-                engine_send("RESET");
-            }
+            if (r.kind() == Kind::Ok) forget_session();
         });
     }
     if (name == "list_groups") return ask(name, msg::ListGroups{});
@@ -181,6 +229,7 @@ void Repl::handle_session() {
             auto event = env->as<msg::TrackerEvent>();
             if (!event) continue;
             revoke_on(*event);
+            known_.learn(*event);
             if (auto line = notice_line(*event, m[1].to_string(), user_)) print(*line);
         } else if (verb == "KEY" && m.size() == 2) {
             engine_send("KEY", m[1].to_string());
@@ -189,8 +238,7 @@ void Repl::handle_session() {
             if (!user_.empty()) announce_shares();
         } else if (verb == "LOST" && m.size() == 2) {
             print("notice: logged out by the tracker: " + m[1].to_string());
-            user_.clear();
-            engine_send("RESET");
+            forget_session();
         }
         m.clear();
     }
@@ -235,8 +283,7 @@ void Repl::begin_quit() {
     }
     busy_ = true;
     send(msg::Logout{}, [this](const Envelope&) {
-        user_.clear();
-        engine_send("RESET");
+        forget_session();
         loop_->stop();
     });
 }

@@ -6,21 +6,34 @@
 //
 // Lines typed while a command is in flight wait their turn, so a script
 // piped into the node gets its answers in order. A "> " prompt appears only
-// when stdin is a terminal.
+// when stdin is a terminal; when stdout is one too, a LineEditor adds line
+// editing, history and completion, and nothing else changes.
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "actors/loop.hpp"
 #include "node/commands.hpp"
+#include "node/engine/engine_protocol.hpp"
+#include "node/known_names.hpp"
+#include "node/line_editor.hpp"
 #include "node/node_identity.hpp"
 #include "node/share_store.hpp"
 #include "node/tracker_text.hpp"
 #include "node/tracker_session.hpp"
 
 namespace p2p::node {
+
+// When a download started in this run and what it had to fetch: its end
+// notice tells how long it took and how fast it went.
+struct DownloadClock {
+    std::chrono::steady_clock::time_point started;
+    uint64_t to_fetch = 0;  // bytes not on disk at the start
+};
 
 class Repl {
 public:
@@ -34,6 +47,8 @@ private:
     using ReplyHandler = std::function<void(const Envelope&)>;
 
     void read_stdin();
+    void edited_line(std::optional<std::string> line);
+    LineEditor::Completion complete(std::string_view line_before_word) const;
     void next_line();
     void execute(const ParsedCommand& cmd);
     void execute_file_command(const ParsedCommand& cmd);
@@ -43,6 +58,7 @@ private:
     void command_done();
     void begin_quit();
     void print(const std::string& line);
+    void print_text(const std::string& lines);  // several lines, each ending in '\n'
     void prompt();
 
     // A request whose reply goes to handler (internal: no command waits).
@@ -54,10 +70,12 @@ private:
 
     void after_login();
     void revoke_on(const msg::TrackerEvent& e);
+    void forget_session();
     void announce_shares();
     void upload(const std::string& path, const std::string& group);
     void uploaded(const std::string& group, const std::string& path, const std::string& packed_meta_or_error);
     void download(const std::string& group, const std::string& name, const std::string& dest);
+    void start_download(const StartDownload& start);
     void engine_send(const char* op, const std::string& body = {});
 
     zmq::context_t& ctx_;
@@ -66,6 +84,9 @@ private:
     NodeIdentity identity_;
     ShareStore store_;
     bool interactive_;
+    std::unique_ptr<LineEditor> editor_;
+    KnownNames known_;
+    ParsedCommand current_;  // the command being executed
     actors::Loop* loop_ = nullptr;
     std::string partial_;
     std::deque<std::string> lines_;
@@ -78,6 +99,9 @@ private:
     uint64_t next_tag_ = 1;
     std::map<uint64_t, ReplyHandler> waiting_;
     std::string user_;  // logged-in user, as the tracker confirmed
+    // Downloads started in this run, by "group/name".
+    std::optional<DownloadClock> take_download_clock(const std::string& group, const std::string& name);
+    std::map<std::string, DownloadClock> download_clocks_;
 };
 
 template <class T>
@@ -91,6 +115,7 @@ template <class T>
 void Repl::ask(const std::string&, const T& request, ReplyHandler then) {
     busy_ = true;
     send(request, [this, then](const Envelope& reply) {
+        known_.learn(current_, reply);
         chained_ = false;
         if (then) {
             then(reply);

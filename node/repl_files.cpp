@@ -13,6 +13,7 @@
 #include "node/files/resume_record.hpp"
 #include "node/repl.hpp"
 #include "node/tracker_text.hpp"
+#include "node/transfer/bitfield.hpp"
 
 namespace p2p::node {
 
@@ -35,6 +36,35 @@ std::optional<std::string> remember(ShareStore& store, const std::string& user, 
     if (err.empty()) return std::nullopt;
     return "notice: serving " + share.meta.name + " in " + share.group +
            ", but the next login will not share it again: " + err;
+}
+
+// What a download still has to fetch, given the pieces its resume record has.
+uint64_t bytes_missing(const files::FileMeta& meta, const std::string& have) {
+    auto bits = transfer::Bitfield::from_bytes(have, meta.piece_hashes.size());
+    if (!bits) return meta.size;
+    uint64_t missing = 0;
+    bits->for_each_missing([&](transfer::PieceIndex i) { missing += files::piece_length(meta, i.value); });
+    return missing;
+}
+
+std::string download_key(const std::string& group, const std::string& name) { return group + "/" + name; }
+
+double seconds_since(const DownloadClock& clock) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - clock.started).count();
+}
+
+std::string seconds_text(double secs) {
+    char text[32];
+    std::snprintf(text, sizeof text, secs < 1 ? "%.2f s" : "%.1f s", secs);
+    return text;
+}
+
+// "in 2.1 s, 45.6 MiB/s"
+std::string elapsed_and_rate(const DownloadClock& clock) {
+    const double secs = seconds_since(clock);
+    std::string text = "in " + seconds_text(secs);
+    if (secs > 0) text += ", " + human_size(static_cast<uint64_t>(static_cast<double>(clock.to_fetch) / secs)) + "/s";
+    return text;
 }
 
 }  // namespace
@@ -142,8 +172,7 @@ void Repl::download(const std::string& group, const std::string& name, const std
             return print("error: no space left on device for " + name + " in " + dest_dir + ": it needs " +
                          human_size(details->meta.size) + ", " + human_size(space.available) + " free");
         }
-        StartDownload start{group, details->meta, dest_dir, resume.string(), have, details->sources, details->ticket};
-        engine_send("START", pack_body(start));
+        start_download({group, details->meta, dest_dir, resume.string(), have, details->sources, details->ticket});
         const auto n = details->sources.size();
         const std::string ok = "ok: downloading " + name + " (" + human_size(details->meta.size) + ", " +
                                std::to_string(details->meta.piece_hashes.size()) + " pieces) from " +
@@ -172,10 +201,24 @@ void Repl::after_login() {
             print("notice: ignoring a damaged resume record " + entry.path().string() + ": " + rec.error());
             continue;
         }
-        engine_send("START", pack_body(StartDownload{rec->group, rec->meta, rec->dest_dir, entry.path().string(),
-                                                     rec->have, {}, {}}));
+        start_download({rec->group, rec->meta, rec->dest_dir, entry.path().string(), rec->have, {}, {}});
         print("notice: resuming download of " + rec->meta.name + " in " + rec->group);
     }
+}
+
+void Repl::start_download(const StartDownload& start) {
+    engine_send("START", pack_body(start));
+    // A second start of a running download changes nothing in the engine.
+    const DownloadClock clock{std::chrono::steady_clock::now(), bytes_missing(start.meta, start.have)};
+    download_clocks_.try_emplace(download_key(start.group, start.meta.name), clock);
+}
+
+std::optional<DownloadClock> Repl::take_download_clock(const std::string& group, const std::string& name) {
+    auto it = download_clocks_.find(download_key(group, name));
+    if (it == download_clocks_.end()) return std::nullopt;
+    const DownloadClock clock = it->second;
+    download_clocks_.erase(it);
+    return clock;
 }
 
 // Tells the tracker again what this user shares: after a login, and after a
@@ -195,7 +238,7 @@ void Repl::handle_engine() {
         if ((op == "STATUS" || op == "UPLOADS") && m.size() == 2 && op == engine_wait_) {
             const std::string text = m[1].to_string();
             if (text.empty()) print(op == "STATUS" ? "no downloads" : "not serving any file");
-            std::cout << text << std::flush;
+            print_text(text);
             engine_wait_.clear();
             command_done();
         } else if (op == "ANNOUNCE" && m.size() == 2 && !user_.empty()) {
@@ -218,8 +261,11 @@ void Repl::handle_engine() {
                  });
         } else if (op == "DONE" && m.size() == 2) {
             auto share = unpack_body<ServeFile>(m[1].data(), m[1].size());
+            // Scripts find the path last, after the last ": ", as they did
+            // before the timing came in between.
+            auto clock = take_download_clock(share.group, share.meta.name);
             print("notice: download of " + share.meta.name + " in " + share.group + " complete and verified: " +
-                  share.path);
+                  (clock ? elapsed_and_rate(*clock) + ": " : "") + share.path);
             if (!user_.empty()) {
                 if (auto notice = remember(store_, user_, share)) print(*notice);
             }
@@ -228,8 +274,10 @@ void Repl::handle_engine() {
         } else if (op == "PROGRESS" && m.size() == 4) {
             print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() + "% downloaded");
         } else if (op == "FAILED" && m.size() == 4) {
+            // Only a download has a clock: a share that cannot be served has none.
+            auto clock = take_download_clock(m[1].to_string(), m[2].to_string());
             print("notice: download of " + m[2].to_string() + " in " + m[1].to_string() + " stopped: " +
-                  m[3].to_string());
+                  m[3].to_string() + (clock ? " (after " + seconds_text(seconds_since(*clock)) + ")" : ""));
         }
         m.clear();
     }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "actors/frames.hpp"
+#include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "messages/limits.hpp"
 #include "messages/random_id.hpp"
@@ -226,6 +227,7 @@ private:
             if (env->kind() == Kind::Error && !it->second.resent &&
                 env->as<msg::Error>()->code == "hello_required") {
                 // The tracker restarted and forgot this connection.
+                logging::info("session", "tracker ", tracker().label(), " forgot this connection; saying Hello again");
                 it->second.resent = true;
                 send_internal(msg::Hello{msg::kProtocolVersion, config_.node_id});
                 dealer_->send(zmq::buffer(it->second.envelope), zmq::send_flags::dontwait);
@@ -287,6 +289,7 @@ private:
     // with the same request ids: the tracker's idempotency key (node id +
     // request id) makes a request that did reach the old primary count once.
     void fail_over(std::size_t next) {
+        logging::warn("session", "trying ", tracker_name(next), " (", tracker_name(current_), " ", switch_reason_, ")");
         switch_to_.reset();
         current_ = next;
         close_dealer();
@@ -318,6 +321,7 @@ private:
         } else if (reply.kind() == Kind::Error && p.kind == Kind::Heartbeat) {
             auto err = reply.as<msg::Error>();
             if (err && err->code == "no_session" && !token_.empty()) {
+                logging::warn("session", "the tracker ended the session of ", user_, ": ", err->text);
                 end_session();
                 zmq::multipart_t out;
                 out.addstr("LOST");
@@ -428,6 +432,7 @@ private:
     }
 
     void fail_all(const std::string& why) {
+        logging::warn("session", why, "; failing ", pending_.size(), " request(s)");
         for (auto& [rid, p] : pending_) {
             if (!p.internal) to_parent("REP", p.tag, error_reply(rid, "unreachable", why));
         }

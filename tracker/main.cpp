@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <zmq_addon.hpp>
 
 #include "actors/curve.hpp"
+#include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "actors/zap_handler.hpp"
 #include "actors/signals.hpp"
@@ -16,7 +18,7 @@
 namespace {
 
 const char* kUsage = R"usage(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS] [--ticket-ttl SECONDS]
-                    [--peer-timeout SECONDS] [--plain]
+                    [--peer-timeout SECONDS] [--plain] [--log-level LEVEL]
        tracker TRACKER_INFO N --keygen   |   tracker --keygen --data DIR
 
 Runs tracker number N (1-based) of the trackers listed in TRACKER_INFO.
@@ -46,6 +48,11 @@ N             which line of TRACKER_INFO is this tracker.
               dir (DIR/curve_key, mode 0600) if there is none yet; then exit.
 --plain       no CURVE: plain TCP, no encryption, no authentication. Only for
               trusted networks and benchmarks; says so loudly at start.
+--log-level LEVEL
+              error, warn, info (default) or debug: what goes to DIR/tracker.log
+              (recovery repairs, role changes, sessions that expire, ...).
+              stderr carries only the ready and stopped lines, warnings about
+              --plain and errors that stop it.
 
 Every socket uses ZeroMQ CURVE: nodes and other trackers only talk to the
 holder of the key= on this tracker's line, and this tracker refuses to start
@@ -76,6 +83,7 @@ struct Options {
     double peer_timeout_s = 1;
     bool plain = false;
     bool keygen = false;
+    p2p::logging::Level log_level = p2p::logging::Level::info;
 };
 
 // CURVE: this tracker's key pair (made on first start) must be the one
@@ -132,11 +140,16 @@ int main(int argc, char** argv) {
             (arg == "--plain" ? opt.plain : opt.keygen) = true;
             continue;
         }
-        if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl" || arg == "--peer-timeout") {
+        if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl" || arg == "--peer-timeout" ||
+            arg == "--log-level") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
                 opt.data_dir = value;
+            } else if (arg == "--log-level") {
+                auto level = p2p::logging::parse_level(value);
+                if (!level) return usage_error("--log-level wants error, warn, info or debug, got '" + value + "'");
+                opt.log_level = *level;
             } else if (arg == "--session-timeout" && !parse_number(value, opt.session_timeout_s)) {
                 return usage_error("--session-timeout wants a positive number of seconds");
             } else if (arg == "--ticket-ttl" && (!parse_number(value, opt.ticket_ttl_s) || opt.ticket_ttl_s < 1)) {
@@ -211,6 +224,18 @@ int main(int argc, char** argv) {
                      "and forge its traffic. Use only on a trusted network or for benchmarks.\n";
     }
 
+    const std::string who = "tracker " + std::to_string(opt.index);
+    try {
+        std::filesystem::create_directories(config.data_dir);
+        p2p::logging::open(config.data_dir / "tracker.log", opt.log_level);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << who << " could not start: " << e.what() << "\n";
+        return 1;
+    }
+    p2p::logging::info("tracker", "starting ", who, " on ", config.address().rpc_endpoint(), " (events on ",
+                       config.address().pub_endpoint(), "), data ", config.data_dir.string(),
+                       opt.plain ? "; PLAIN mode, no CURVE" : "");
+
     const int stop_fd = p2p::actors::stop_signal_fd();
     zmq::context_t ctx;
     p2p::actors::ZapHandler zap(ctx);  // before any server socket: it names each client by its key
@@ -218,10 +243,12 @@ int main(int argc, char** argv) {
     try {
         server = p2p::tracker::start_tracker(ctx, config);
     } catch (const std::exception& e) {
-        std::cerr << "error: tracker " << opt.index << " could not start: " << e.what() << "\n";
+        p2p::logging::error("tracker", "could not start: ", e.what());
+        std::cerr << "error: " << who << " could not start: " << e.what() << "\n";
         return 1;
     }
-    std::cerr << "tracker " << opt.index << ": ready on " << config.address().rpc_endpoint() << " (events on "
+    p2p::logging::info("tracker", "ready");
+    std::cerr << who << ": ready on " << config.address().rpc_endpoint() << " (events on "
               << config.address().pub_endpoint();
     if (config.trackers.size() > 1) std::cerr << ", replication on " << config.address().repl_endpoint();
     std::cerr << "), data " << config.data_dir.string() << std::endl;
@@ -236,8 +263,10 @@ int main(int argc, char** argv) {
             if (msg.size() == 2 && msg[0].to_string_view() == "STATUS") {
                 std::cout << msg[1].to_string() << std::endl;
             } else if (msg.size() == 2 && msg[0].to_string_view() == "ROLE") {
+                p2p::logging::info("tracker", msg[1].to_string());
                 std::cout << "notice: " << msg[1].to_string() << std::endl;
             } else if (msg.size() >= 2) {  // FAILED or an actor error
+                p2p::logging::error("tracker", "stopping: ", msg[1].to_string());
                 std::cerr << "error: " << msg[1].to_string() << std::endl;
                 exit_code = 1;
                 loop.stop();
@@ -277,6 +306,7 @@ int main(int argc, char** argv) {
     });
     loop.run();
     server.reset();
-    std::cerr << "tracker " << opt.index << ": stopped" << std::endl;
+    p2p::logging::info("tracker", "stopped");
+    std::cerr << who << ": stopped" << std::endl;
     return exit_code;
 }

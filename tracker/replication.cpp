@@ -5,6 +5,7 @@
 #include <sstream>
 #include <zmq_addon.hpp>
 
+#include "actors/log.hpp"
 #include "tracker/role_file.hpp"
 #include "tracker/server.hpp"
 #include "tracker/ticket_key_file.hpp"
@@ -29,8 +30,8 @@ void Server::replication_tick() {
             const bool silent = now - f.heard > config_.peer_timeout;
             const bool stuck = f.acked < last_seq_ && now - f.progress > config_.peer_timeout;
             if (silent || stuck) {
-                std::cerr << "tracker " << config_.index << ": standby " << it->first
-                          << (silent ? " went silent" : " stopped acking") << "; writes no longer wait for it\n";
+                logging::warn("replication", "standby ", it->first, silent ? " went silent" : " stopped acking",
+                              "; writes no longer wait for it");
                 it = followers_.erase(it);
                 dropped = true;
             } else {
@@ -151,14 +152,13 @@ void Server::on_status(const msg::PeerStatus& s, const std::string& routing_id) 
     if (role_.synced() && s.seq > installed_seq_) {
         const bool listed = std::find(s.followers.begin(), s.followers.end(), config_.index) != s.followers.end();
         if (!listed) {
-            std::cerr << "tracker " << config_.index << ": tracker " << s.tracker
-                      << " no longer streams to us; asking for the stream again\n";
+            logging::warn("replication", "tracker ", s.tracker,
+                          " no longer streams to us; asking for the stream again");
             request_sync();
         } else if (s.seq > last_seq_) {
             if (primary_ahead_since_ == Clock::time_point{}) primary_ahead_since_ = now;
             if (now - primary_ahead_since_ > config_.peer_timeout) {
-                std::cerr << "tracker " << config_.index << ": stream from tracker " << s.tracker
-                          << " stalled; asking again\n";
+                logging::warn("replication", "stream from tracker ", s.tracker, " stalled; asking again");
                 primary_ahead_since_ = {};
                 request_sync();
             }
@@ -181,6 +181,8 @@ void Server::on_sync_request(const msg::SyncRequest& r, const std::string& routi
                          &state);
     std::cerr << "tracker " << config_.index << ": streaming to standby " << r.tracker << " from seq " << last_seq_
               << " (snapshot of " << state.size() << " bytes)\n";
+    logging::info("replication", "streaming to standby ", r.tracker, " from seq ", last_seq_, " (snapshot of ",
+                  state.size(), " bytes)");
 }
 
 void Server::on_sync_ack(const msg::SyncAck& a) {
@@ -217,8 +219,8 @@ void Server::on_snapshot(const msg::SyncSnapshot& s, const std::string& state_by
     try {
         state_ = decode_state(state_bytes);
     } catch (const std::exception& e) {
-        std::cerr << "tracker " << config_.index << ": snapshot from tracker " << s.tracker << " is unusable ("
-                  << e.what() << "); asking again\n";
+        logging::warn("replication", "snapshot from tracker ", s.tracker, " is unusable (", e.what(),
+                      "); asking again");
         return;  // the retry timer asks again
     }
     if (!s.ticket_key.empty() && s.ticket_key != ticket_key_.private_key) {
@@ -226,7 +228,7 @@ void Server::on_snapshot(const msg::SyncSnapshot& s, const std::string& state_by
             ticket_key_ = ticket_key_from_private(s.ticket_key);
             store_ticket_key(config_.data_dir, ticket_key_);
         } catch (const std::exception& e) {
-            std::cerr << "tracker " << config_.index << ": cannot take the primary's ticket key: " << e.what() << "\n";
+            logging::warn("replication", "cannot take the primary's ticket key: ", e.what());
             return;
         }
     }
@@ -245,15 +247,15 @@ void Server::on_record(const msg::SyncRecord& r) {
     if (awaiting_snapshot_) return;  // records sent before our snapshot: the snapshot has them
     if (r.seq <= last_seq_) return;  // a duplicate
     if (r.seq != last_seq_ + 1) {
-        std::cerr << "tracker " << config_.index << ": stream gap (got seq " << r.seq << ", have " << last_seq_
-                  << "); asking for the stream again\n";
+        logging::warn("replication", "stream gap (got seq ", r.seq, ", have ", last_seq_,
+                      "); asking for the stream again");
         request_sync();
         return;
     }
     auto entry = decode_entry(r.entry);
     if (!entry) {
-        std::cerr << "tracker " << config_.index << ": record " << r.seq << " does not decode (" << entry.error()
-                  << "); asking for the stream again\n";
+        logging::warn("replication", "record ", r.seq, " does not decode (", entry.error(),
+                      "); asking for the stream again");
         request_sync();
         return;
     }
@@ -269,6 +271,7 @@ void Server::on_standby_durable(uint64_t durable) {
         role_.set_synced(true);
         std::cerr << "tracker " << config_.index << ": synced with tracker " << role_.following() << " at seq "
                   << durable << "\n";
+        logging::info("replication", "synced with tracker ", role_.following(), " at seq ", durable);
     }
     if (role_.following() != 0 && !awaiting_snapshot_) {
         link_->to_peer(role_.following(), encode(0, msg::SyncAck{config_.index, durable}));

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <zmq_addon.hpp>
 
+#include "actors/log.hpp"
 #include "messages/limits.hpp"
 #include "messages/names.hpp"
 #include "messages/random_id.hpp"
@@ -74,7 +75,7 @@ void Server::run() {
 
 void Server::recover() {
     auto recovery = storage::recover(config_.data_dir);
-    for (const auto& line : recovery.log) std::cerr << "tracker " << config_.index << ": " << line << "\n";
+    for (const auto& line : recovery.log) logging::warn("journal", line);
     if (recovery.snapshot) {
         state_ = decode_state(recovery.snapshot->bytes);
         last_seq_ = recovery.snapshot->seq;
@@ -92,6 +93,8 @@ void Server::recover() {
     local_durable_ = last_seq_;
     outbox_.set_durable(last_seq_);
     recovered_records_ = recovery.records.size();
+    logging::info("journal", "recovered to seq ", last_seq_, ": ", recovered_records_, " journal records replayed",
+                  recovery.snapshot ? " after a snapshot" : "");
     // Sessions restored from disk get a full timeout to heartbeat again.
     const auto now = Clock::now();
     for (const auto& [token, s] : state_.sessions) last_seen_[token] = now;
@@ -490,6 +493,7 @@ void Server::expire_sessions() {
         if (!fresh && now - it->second > config_.session_timeout) expired.push_back(token);
     }
     for (const auto& token : expired) {
+        logging::info("tracker", "session of ", state_.sessions.at(token).user, " expired (no heartbeat)");
         last_seen_.erase(token);
         commit(StoredCloseSession{token, "expired (no heartbeat)"}, {}, 0);
     }

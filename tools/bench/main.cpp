@@ -38,7 +38,8 @@ void print_usage(std::ostream& out) {
         out << "  " << m.name << std::string(m.name && std::strlen(m.name) < 10 ? 10 - std::strlen(m.name) : 1, ' ')
             << m.summary << "\n";
     }
-    out << "\nExit status: 0 measured, 1 setup failed (one \"error: ...\" line), 2 bad usage.\n";
+    out << "\nExit status: 0 measured, 1 setup failed (one \"error: ...\" line), 2 bad usage.\n"
+        << "\nExample:\n  bench transfer --size 256M\n";
 }
 
 }  // namespace

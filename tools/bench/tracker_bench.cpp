@@ -76,6 +76,9 @@ Options:
   --json        one JSON object per phase on stdout instead of the table
 
 Exit status: 0 measured, 1 setup failed (one "error: ..." line), 2 bad usage.
+
+Example:
+  bench tracker --clients 64 --seconds 5
 )";
 
 constexpr std::size_t kGroups = 20;

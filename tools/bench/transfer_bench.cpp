@@ -46,6 +46,9 @@ as it maps the file it writes).
 --keep        keep the temp dir
 --json        one JSON object per case instead of the table
 --no-libtorrent  leave out the libtorrent cases
+
+Example:
+  bench transfer --size 256M
 )";
 
 std::optional<uint64_t> parse_size(const std::string& text) {

@@ -45,6 +45,9 @@ In every step: $WORK, $BIN, $PORT(NAME), $PUBPORT(tK) are substituted (escaped
 inside a regex). Words may be quoted with '...' or "...". Relative PATHs are
 under WORK. Regexes are ECMAScript, searched anywhere in the line.
 Full manual: docs/scenarios.md
+
+Example:
+  scenario tests/scenarios/demo.scn --transcript
 )";
 }
 

@@ -26,6 +26,9 @@ ENDPOINT            tcp://HOST:PORT, ipc://PATH, or a bare IP:PORT (tcp:// is
 Frames that do not decode as a TrackerEvent print as "undecodable: REASON
 (N bytes)". SIGINT/SIGTERM stop it; a summary goes to stderr.
 Exit status: 0 after a stop signal, 1 on a runtime failure, 2 on bad arguments.
+
+Example:
+  zmq-monitor --tracker-info tracker_info.txt --topic group.physics
 )usage";
 }
 
