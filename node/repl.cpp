@@ -228,6 +228,7 @@ void Repl::handle_session() {
             if (!env) continue;
             auto event = env->as<msg::TrackerEvent>();
             if (!event) continue;
+            revoke_on(*event);
             known_.learn(*event);
             if (auto line = notice_line(*event, m[1].to_string(), user_)) print(*line);
         } else if (verb == "KEY" && m.size() == 2) {
@@ -241,6 +242,20 @@ void Repl::handle_session() {
         }
         m.clear();
     }
+}
+
+// The piece server must stop serving a member who left at once, not when
+// that member's ticket expires; a member who (re)joins is served again.
+void Repl::revoke_on(const msg::TrackerEvent& e) {
+    if (e.type == msg::event::kMemberLeft) {
+        engine_.pipe().send(zmq::str_buffer("REVOKE"), zmq::send_flags::sndmore);
+    } else if (e.type == msg::event::kMemberJoined) {
+        engine_.pipe().send(zmq::str_buffer("UNREVOKE"), zmq::send_flags::sndmore);
+    } else {
+        return;
+    }
+    engine_.pipe().send(zmq::buffer(e.group), zmq::send_flags::sndmore);
+    engine_.pipe().send(zmq::buffer(e.user), zmq::send_flags::none);
 }
 
 void Repl::on_reply(uint64_t tag, const std::string& bytes) {

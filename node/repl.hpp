@@ -69,6 +69,7 @@ private:
     void ask(const std::string& command, const T& request, ReplyHandler then = {});
 
     void after_login();
+    void revoke_on(const msg::TrackerEvent& e);
     void forget_session();
     void announce_shares();
     void upload(const std::string& path, const std::string& group);

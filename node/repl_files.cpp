@@ -2,6 +2,8 @@
 // tracker session.
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
+#include <optional>
 
 #include "messages/file_protocol.hpp"
 #include "messages/names.hpp"
@@ -25,6 +27,15 @@ std::string error_text(const Envelope& reply) {
         if (err) return err->text;
     }
     return "unexpected " + std::string(kind_name(reply.kind())) + " reply";
+}
+
+// A share the store cannot save (a full disk) is still served until logout;
+// returns the notice that says so, or nothing.
+std::optional<std::string> remember(ShareStore& store, const std::string& user, const ServeFile& share) {
+    const std::string err = store.add(user, share);
+    if (err.empty()) return std::nullopt;
+    return "notice: serving " + share.meta.name + " in " + share.group +
+           ", but the next login will not share it again: " + err;
 }
 
 // What a download still has to fetch, given the pieces its resume record has.
@@ -78,7 +89,9 @@ void Repl::execute_file_command(const ParsedCommand& cmd) {
         return ask(name, msg::StopShare{{}, a[0], a[1]}, [this, group = a[0], file = a[1]](const Envelope& r) {
             for (const auto& line : reply_lines(r)) print(line);
             if (r.kind() != Kind::Ok) return;
-            if (auto removed = store_.remove(user_, group, file)) engine_send("UNSERVE", pack_body(*removed));
+            std::string err;
+            if (auto removed = store_.remove(user_, group, file, &err)) engine_send("UNSERVE", pack_body(*removed));
+            if (!err.empty()) print("notice: the next login may share " + file + " in " + group + " again: " + err);
         });
     }
 }
@@ -122,7 +135,7 @@ void Repl::uploaded(const std::string& group, const std::string& path, const std
         for (const auto& line : reply_lines(r)) print(line);
         if (r.kind() != Kind::Ok) return;
         ServeFile share{group, path, meta};
-        store_.add(user_, share);
+        if (auto notice = remember(store_, user_, share)) print(*notice);
         engine_send("SERVE", pack_body(share));
     });
 }
@@ -151,6 +164,13 @@ void Repl::download(const std::string& group, const std::string& name, const std
         std::error_code ec;
         if (have.empty() && fs::exists(part, ec)) {
             return print("error: " + part.string() + " exists and is not a download of this node; not overwriting it");
+        }
+        // Said now rather than by a notice after "ok": the engine reserves
+        // the whole file up front and would stop at once. A resumed .part
+        // holds its space already.
+        if (const auto space = fs::space(dest_dir, ec); have.empty() && !ec && space.available < details->meta.size) {
+            return print("error: no space left on device for " + name + " in " + dest_dir + ": it needs " +
+                         human_size(details->meta.size) + ", " + human_size(space.available) + " free");
         }
         start_download({group, details->meta, dest_dir, resume.string(), have, details->sources, details->ticket});
         const auto n = details->sources.size();
@@ -227,19 +247,28 @@ void Repl::handle_engine() {
                 if (r.kind() == Kind::Error) print("notice: could not announce " + a.meta.name + ": " + error_text(r));
             });
         } else if (op == "NEED_SOURCES" && m.size() == 3 && !user_.empty()) {
-            send(msg::GetSources{{}, m[1].to_string(), m[2].to_string()}, [this](const Envelope& r) {
-                if (r.kind() != Kind::SourceList) return;
-                auto list = r.as<msg::SourceList>();
-                if (list) engine_send("SOURCES", pack_body(*list));
-            });
+            send(msg::GetSources{{}, m[1].to_string(), m[2].to_string()},
+                 [this, group = m[1].to_string(), name = m[2].to_string()](const Envelope& r) {
+                     if (r.kind() == Kind::Error) {
+                         // show_downloads then says why a stuck download stays stuck.
+                         auto err = r.as<msg::Error>();
+                         if (err) engine_send("SOURCES_FAILED", pack_body(SourcesFailed{group, name, err->code, err->text}));
+                         return;
+                     }
+                     if (r.kind() != Kind::SourceList) return;
+                     auto list = r.as<msg::SourceList>();
+                     if (list) engine_send("SOURCES", pack_body(*list));
+                 });
         } else if (op == "DONE" && m.size() == 2) {
             auto share = unpack_body<ServeFile>(m[1].data(), m[1].size());
-            if (!user_.empty()) store_.add(user_, share);
             // Scripts find the path last, after the last ": ", as they did
             // before the timing came in between.
             auto clock = take_download_clock(share.group, share.meta.name);
             print("notice: download of " + share.meta.name + " in " + share.group + " complete and verified: " +
                   (clock ? elapsed_and_rate(*clock) + ": " : "") + share.path);
+            if (!user_.empty()) {
+                if (auto notice = remember(store_, user_, share)) print(*notice);
+            }
         } else if (op == "NOTE" && m.size() == 2) {
             print("notice: " + m[1].to_string());
         } else if (op == "PROGRESS" && m.size() == 4) {
@@ -247,8 +276,8 @@ void Repl::handle_engine() {
         } else if (op == "FAILED" && m.size() == 4) {
             // Only a download has a clock: a share that cannot be served has none.
             auto clock = take_download_clock(m[1].to_string(), m[2].to_string());
-            print("notice: " + m[2].to_string() + " in " + m[1].to_string() + ": " + m[3].to_string() +
-                  (clock ? " (download failed after " + seconds_text(seconds_since(*clock)) + ")" : ""));
+            print("notice: download of " + m[2].to_string() + " in " + m[1].to_string() + " stopped: " +
+                  m[3].to_string() + (clock ? " (after " + seconds_text(seconds_since(*clock)) + ")" : ""));
         }
         m.clear();
     }

@@ -1,5 +1,7 @@
 #include "node/share_store.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -21,28 +23,37 @@ std::vector<ServeFile> ShareStore::shares(const std::string& user) const {
     }
 }
 
-void ShareStore::save(const std::string& user, const std::vector<ServeFile>& shares) const {
+std::string ShareStore::save(const std::string& user, const std::vector<ServeFile>& shares) const {
     const auto dir = user_dir(user);
-    std::filesystem::create_directories(dir);
     const auto tmp = dir / "shares.msgpack.tmp";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return "cannot create " + dir.string() + ": " + ec.message();
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         const std::string bytes = pack_body(shares);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+        if (!out.flush()) {
+            const int err = errno;
+            out.close();
+            std::filesystem::remove(tmp, ec);
+            return "cannot write " + tmp.string() + ": " + (err != 0 ? std::strerror(err) : "write failed");
+        }
     }
-    std::filesystem::rename(tmp, dir / "shares.msgpack");
+    std::filesystem::rename(tmp, dir / "shares.msgpack", ec);
+    if (ec) return "cannot rename " + tmp.string() + ": " + ec.message();
+    return {};
 }
 
-void ShareStore::add(const std::string& user, const ServeFile& share) {
+std::string ShareStore::add(const std::string& user, const ServeFile& share) {
     auto list = shares(user);
     std::erase_if(list, [&](const ServeFile& s) { return s.group == share.group && s.meta.name == share.meta.name; });
     list.push_back(share);
-    save(user, list);
+    return save(user, list);
 }
 
 std::optional<ServeFile> ShareStore::remove(const std::string& user, const std::string& group,
-                                            const std::string& name) {
+                                            const std::string& name, std::string* error) {
     auto list = shares(user);
     std::optional<ServeFile> removed;
     std::erase_if(list, [&](const ServeFile& s) {
@@ -50,7 +61,10 @@ std::optional<ServeFile> ShareStore::remove(const std::string& user, const std::
         removed = s;
         return true;
     });
-    if (removed) save(user, list);
+    if (removed) {
+        std::string err = save(user, list);
+        if (error) *error = std::move(err);
+    }
     return removed;
 }
 
@@ -59,7 +73,8 @@ std::filesystem::path ShareStore::downloads_dir(const std::string& user) const {
 std::filesystem::path ShareStore::resume_path(const std::string& user, const std::string& group,
                                               const files::FileMeta& meta, const std::string& dest_dir) const {
     const std::string key = files::sha256(group + '\0' + meta.file_id + '\0' + dest_dir);
-    std::filesystem::create_directories(downloads_dir(user));
+    std::error_code ignored;
+    std::filesystem::create_directories(downloads_dir(user), ignored);
     return downloads_dir(user) / (to_hex(key.data(), 12) + ".resume");
 }
 

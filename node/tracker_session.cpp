@@ -101,6 +101,7 @@ private:
         dealer_->set(zmq::sockopt::linger, 0);
         dealer_->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
         actors::make_client(*dealer_, config_.security, tracker().key);
+        watch_handshake();
         dealer_->connect(tracker().rpc_endpoint());
         loop_.on(*dealer_, [this] { handle_dealer(); });
         if (!sub_) {
@@ -126,9 +127,60 @@ private:
     // Lazy Pirate: a request past its deadline poisons the socket (the reply
     // or the request itself may still be in flight), so start afresh.
     void reset_dealer() {
+        close_dealer();
+        open_sockets();
+    }
+
+    void close_dealer() {
         loop_.remove(*dealer_);
         dealer_.reset();
-        open_sockets();
+        if (monitor_) {
+            loop_.remove(*monitor_);
+            monitor_.reset();
+        }
+    }
+
+    // A tracker whose key is not the key= in tracker_info.txt accepts the TCP
+    // connection and then drops it in the CURVE handshake: without watching
+    // the socket's events that would look like a tracker that is down.
+    void watch_handshake() {
+        if (config_.security.plain()) return;
+        const std::string endpoint = "inproc://tracker-session-monitor-" + std::to_string(++monitors_);
+        if (zmq_socket_monitor(dealer_->handle(), endpoint.c_str(),
+                               ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0) {
+            return;  // no diagnosis, same behaviour otherwise
+        }
+        monitor_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::pair);
+        monitor_->set(zmq::sockopt::linger, 0);
+        monitor_->connect(endpoint);
+        handshake_ok_ = false;
+        loop_.on(*monitor_, [this] { handle_monitor(); });
+    }
+
+    void handle_monitor() {
+        zmq::multipart_t m;
+        while (monitor_ && m.recv(*monitor_, static_cast<int>(zmq::recv_flags::dontwait))) {
+            if (m.size() < 1 || m[0].size() < 6) {
+                m.clear();
+                continue;
+            }
+            uint16_t event = 0;
+            std::memcpy(&event, m[0].data(), sizeof event);
+            m.clear();
+            if (event == ZMQ_EVENT_CONNECTED) {
+                handshake_ok_ = false;
+            } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+                handshake_ok_ = true;
+                handshake_failed_[current_] = false;
+            } else if (event != ZMQ_EVENT_DISCONNECTED || !handshake_ok_) {
+                handshake_failed_[current_] = true;
+                notes_[current_] = tracker_name(current_) +
+                                   " refused our CURVE handshake: its key is not the key= in tracker_info.txt (or it "
+                                   "runs --plain)";
+            }
+        }
     }
 
     template <class T>
@@ -187,7 +239,10 @@ private:
             }
             Pending p = std::move(it->second);
             pending_.erase(it);
-            if (!p.internal || p.kind == Kind::Heartbeat) std::fill(notes_.begin(), notes_.end(), std::string());
+            if (!p.internal || p.kind == Kind::Heartbeat) {
+                std::fill(notes_.begin(), notes_.end(), std::string());
+                std::fill(handshake_failed_.begin(), handshake_failed_.end(), false);
+            }
             if (env->kind() == Kind::HelloOk) {
                 auto hello = env->as<msg::HelloOk>();
                 if (hello && hello->role == msg::role::kPrimary) on_primary(*hello);
@@ -237,8 +292,7 @@ private:
         logging::warn("session", "trying ", tracker_name(next), " (", tracker_name(current_), " ", switch_reason_, ")");
         switch_to_.reset();
         current_ = next;
-        loop_.remove(*dealer_);
-        dealer_.reset();
+        close_dealer();
         std::erase_if(pending_, [](const auto& kv) { return kv.second.internal; });
         open_sockets();
         const auto attempt = Clock::now() + attempt_timeout();
@@ -336,8 +390,9 @@ private:
             for (const auto& [rid, p] : pending_) expired |= p.deadline <= now;
             if (!expired) return;
             // Every request on the poisoned socket fails together.
-            fail_all("tracker " + tracker().label() + " did not answer within " + seconds(config_.request_timeout) +
-                     " (is it running?)");
+            fail_all(handshake_failed_[current_] ? notes_[current_]
+                                                 : "tracker " + tracker().label() + " did not answer within " +
+                                                       seconds(config_.request_timeout) + " (is it running?)");
             reset_dealer();
             return;
         }
@@ -355,7 +410,7 @@ private:
         for (const auto& [rid, p] : pending_) silent |= p.attempt_deadline <= now;
         if (silent) {
             switch_reason_ = "did not answer within " + seconds(attempt_timeout());
-            notes_[current_] = tracker_name(current_) + " " + switch_reason_;
+            if (!handshake_failed_[current_]) notes_[current_] = tracker_name(current_) + " " + switch_reason_;
             fail_over((current_ + 1) % config_.trackers.size());
         } else if (switch_to_ && switch_at_ <= now) {
             fail_over(*switch_to_);
@@ -416,6 +471,10 @@ private:
     Clock::time_point switch_at_{};
     std::string switch_reason_;
     std::vector<std::string> notes_ = std::vector<std::string>(config_.trackers.size());  // why each tracker did not serve
+    std::vector<bool> handshake_failed_ = std::vector<bool>(config_.trackers.size());
+    std::unique_ptr<zmq::socket_t> monitor_;  // the DEALER's socket events (CURVE only)
+    uint64_t monitors_ = 0;
+    bool handshake_ok_ = false;
 };
 
 }  // namespace

@@ -65,8 +65,11 @@ void Server::run() {
     const auto tick = std::max<std::chrono::milliseconds>(config_.session_timeout / 5, std::chrono::milliseconds(50));
     loop_.every(tick, [this] { expire_sessions(); });
     loop_.every(std::chrono::milliseconds(50), [this] { replication_tick(); });
-    replication_tick();  // a single tracker is primary before the first request
+    // Ready first: whatever the first tick says on the pipe (a single
+    // tracker's "is primary" line) must come after the ready signal, or the
+    // parent takes it for the signal and the line is lost.
     actors::signal_ready(pipe_);
+    replication_tick();  // a single tracker is primary before the first request
     loop_.run();
 }
 

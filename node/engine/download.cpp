@@ -22,7 +22,7 @@ double Download::rate_bytes_per_s(SteadyClock::time_point now) const {
         const double secs = std::chrono::duration<double>(finished - started).count();
         return secs > 0 ? static_cast<double>(meta.size - bytes_done_at_start) / secs : 0;
     }
-    if (rate_samples.size() < 2) return 0;
+    if (phase == DownloadPhase::Failed || rate_samples.size() < 2) return 0;
     const auto& [t0, b0] = rate_samples.front();
     const auto& [t1, b1] = rate_samples.back();
     if (now - t1 > std::chrono::seconds(2)) return 0;

@@ -49,6 +49,8 @@ struct Download {
     std::map<std::string, SteadyClock::time_point> cooling;  // endpoint -> until (stopped answering)
     DownloadPhase phase = DownloadPhase::Fetching;
     std::string problem;  // why it is not moving / why it failed
+    std::string tracker_code;  // the last source-list request failed with this Error; empty after one succeeds
+    std::string tracker_text;
     uint64_t pieces_fetched = 0;   // this run, excluding resumed ones
     uint64_t resumed_pieces = 0;
     uint64_t bytes_done_at_start = 0;

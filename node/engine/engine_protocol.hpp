@@ -7,6 +7,7 @@
 //        "UNSERVE" ServeFile (group, meta.name)    stop serving it
 //        "START"   StartDownload                   begin or resume a download
 //        "SOURCES" msg::SourceList                 fresh sources + ticket for a download
+//        "SOURCES_FAILED" SourcesFailed            the tracker gave no source list (why)
 //        "STATUS"  (no body)                       -> out "STATUS" [lines]
 //        "UPLOADS" (no body)                       -> out "UPLOADS" [lines]
 //        "RESET"   (no body)                       logout: stop serving, pause downloads
@@ -41,6 +42,14 @@ struct StartDownload {
     std::vector<msg::Source> sources;
     msg::Ticket ticket;
     MSGPACK_DEFINE_MAP(group, meta, dest_dir, resume_path, have, sources, ticket);
+};
+
+struct SourcesFailed {
+    std::string group;
+    std::string name;
+    std::string code;  // the tracker's (or session's) Error code, e.g. "unreachable"
+    std::string text;
+    MSGPACK_DEFINE_MAP(group, name, code, text);
 };
 
 struct Announce {

@@ -100,6 +100,10 @@ bool PieceServer::ticket_ok(const std::string& rid, uint64_t request_id, const m
         reply_error(rid, request_id, "not_served", "this node does not serve that file in that group");
         return false;
     }
+    if (revoked_.count(ticket.group + '\n' + ticket.user)) {
+        reply_error(rid, request_id, "bad_ticket", ticket.user + " is no longer a member of " + ticket.group);
+        return false;
+    }
     // A ticket names the node it was issued to: a copy in other hands is useless.
     if (!requester_key_.empty() && ticket.holder != requester_key_) {
         reply_error(rid, request_id, "bad_ticket", "this ticket was issued to another node");

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -40,6 +41,15 @@ public:
     ~PieceServer();
 
     void set_ticket_key(std::string key) { ticket_key_ = std::move(key); }
+    // A user who left a group: tickets already issued to them for it are refused
+    // from now on, though still signed and unexpired (the tracker issues no new ones).
+    void set_revoked(const std::string& group, const std::string& user, bool revoked) {
+        if (revoked) {
+            revoked_.insert(group + '\n' + user);
+        } else {
+            revoked_.erase(group + '\n' + user);
+        }
+    }
     // Opens path; an error text when it cannot be read.
     std::string serve_complete(const std::string& group, const std::string& path, const files::FileMeta& meta);
     // A download in progress: fd belongs to the download.
@@ -79,6 +89,7 @@ private:
     static std::string key(const std::string& group, const std::string& file_id) { return group + '\0' + file_id; }
     std::unordered_map<std::string, ServedFile> files_;
     std::map<std::string, uint64_t> good_signatures_;    // signature -> expiry: checked once
+    std::set<std::string> revoked_;                      // "group\nuser" of members who left
     uint64_t malformed_ = 0;
     uint64_t limit_ = 0;
     double budget_ = 0;

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <zmq_addon.hpp>
 
+#include "actors/frames.hpp"
 #include "actors/loop.hpp"
 #include "messages/sha256.hpp"
 #include "node/files/piece_hasher.hpp"
@@ -53,6 +54,10 @@ void worker_body(zmq::socket_t& pipe) {
             out.send(pipe);
             return;
         }
+        if (msg.size() == 2 && msg[0].to_string_view() == "CLOSE") {
+            if (msg[1].size() == sizeof(int)) ::close(actors::frame_number<int>(msg[1]));
+            return;
+        }
         if (msg.size() != 2 || msg[0].size() != sizeof(PieceJob)) return;
         PieceJob job;
         std::memcpy(&job, msg[0].data(), sizeof job);
@@ -83,7 +88,7 @@ void PieceWorkers::submit(const PieceJob& job, zmq::message_t&& bytes) {
     // One worker per download: two threads pwrite-ing the same file spin on
     // its inode lock (perf: 5% of all CPU in rwsem_spin_on_owner), and one
     // thread hashes faster than the network delivers.
-    const std::size_t i = job.download % workers_.size();
+    const std::size_t i = worker_of(job.download);
     workers_[i]->pipe().send(zmq::buffer(&job, sizeof job), zmq::send_flags::sndmore);
     workers_[i]->pipe().send(bytes, zmq::send_flags::none);
     ++outstanding_[i];
@@ -100,6 +105,14 @@ void PieceWorkers::check_file(uint64_t job, const std::string& path, const std::
     msg.addtyp(piece_size);
     msg.send(workers_[i]->pipe());
     ++outstanding_[i];
+}
+
+void PieceWorkers::release(uint32_t download, int fd) {
+    if (fd < 0) return;
+    zmq::multipart_t msg;
+    msg.addstr("CLOSE");
+    msg.addtyp(fd);
+    msg.send(workers_[worker_of(download)]->pipe());
 }
 
 bool PieceWorkers::receive(std::size_t i, Event& out) {

@@ -10,6 +10,8 @@
 // or, for a whole-file check:
 //   in:  "CHECK" [job id u64][path][expected file id][piece size u32]
 //   out: "CHECKED" [job id u64][error text, empty when the file matches]
+// or, when a download lets go of its file:
+//   in:  "CLOSE" [fd int]                 (no reply)
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,6 +47,10 @@ public:
     PieceWorkers(zmq::context_t& ctx, std::size_t count);
     void submit(const PieceJob& job, zmq::message_t&& bytes);
     void check_file(uint64_t job, const std::string& path, const std::string& file_id, uint32_t piece_size);
+    // Closes fd once the download's pieces already submitted are written:
+    // closed earlier, a pwrite still queued would hit a closed descriptor,
+    // or worse, whatever file or socket reused its number.
+    void release(uint32_t download, int fd);
     std::size_t size() const { return workers_.size(); }
     zmq::socket_t& pipe(std::size_t i) { return workers_[i]->pipe(); }
     std::size_t queued() const;
@@ -59,6 +65,7 @@ public:
 
 private:
     std::size_t least_busy() const;
+    std::size_t worker_of(uint32_t download) const { return download % workers_.size(); }
     std::vector<std::unique_ptr<actors::Actor>> workers_;
     std::vector<std::size_t> outstanding_;
 };

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <zmq_addon.hpp>
 
 #include "actors/loop.hpp"
@@ -16,7 +17,9 @@
 #include "node/engine/engine_protocol.hpp"
 #include "node/engine/piece_server.hpp"
 #include "node/engine/piece_workers.hpp"
+#include "node/engine/stall_reason.hpp"
 #include "node/files/resume_record.hpp"
+#include "node/tracker_text.hpp"
 
 namespace p2p::node {
 
@@ -75,10 +78,13 @@ private:
         const std::string op = m.size() > 0 ? m[0].to_string() : "";
         if (op == "KEY" && m.size() == 2) {
             server_.set_ticket_key(m[1].to_string());
+        } else if ((op == "REVOKE" || op == "UNREVOKE") && m.size() == 3) {
+            // A member left (or came back): its tickets for that group stop (or may) working here.
+            server_.set_revoked(m[1].to_string(), m[2].to_string(), op == "REVOKE");
         } else if (op == "SERVE" && m.size() == 2) {
             auto f = unpack_body<ServeFile>(m[1].data(), m[1].size());
             if (auto err = server_.serve_complete(f.group, f.path, f.meta); !err.empty()) {
-                notify("FAILED", {f.group, f.meta.name, err});
+                notify("NOTE", {"cannot serve " + f.meta.name + " in " + f.group + ": " + err});
             }
         } else if (op == "UNSERVE" && m.size() == 2) {
             auto f = unpack_body<ServeFile>(m[1].data(), m[1].size());
@@ -90,7 +96,19 @@ private:
             for (auto& [id, d] : downloads_) {
                 if (d->group == list.group && d->meta.name == list.name && d->phase == DownloadPhase::Fetching) {
                     d->ticket = list.ticket;
+                    d->tracker_code.clear();
+                    d->tracker_text.clear();
                     add_sources(*d, list.sources, true);
+                    update_problem(*d);
+                }
+            }
+        } else if (op == "SOURCES_FAILED" && m.size() == 2) {
+            auto failed = unpack_body<SourcesFailed>(m[1].data(), m[1].size());
+            for (auto& [id, d] : downloads_) {
+                if (d->group == failed.group && d->meta.name == failed.name && d->phase == DownloadPhase::Fetching) {
+                    d->tracker_code = failed.code;
+                    d->tracker_text = failed.text;
+                    update_problem(*d);
                 }
             }
         } else if (op == "STATUS") {
@@ -123,10 +141,14 @@ private:
 
     // ---- starting -----------------------------------------------------------
     void start(StartDownload s) {
-        for (const auto& [id, d] : downloads_) {
-            if (d->meta.file_id == s.meta.file_id && d->dest_dir == s.dest_dir && d->phase != DownloadPhase::Failed) {
-                return;  // already running
-            }
+        for (auto it = downloads_.begin(); it != downloads_.end(); ++it) {
+            const Download& d = *it->second;
+            if (d.meta.file_id != s.meta.file_id || d.dest_dir != s.dest_dir) continue;
+            if (d.phase != DownloadPhase::Failed) return;  // already running
+            // A retry replaces the download that stopped (its file is
+            // released), so show_downloads lists it once.
+            downloads_.erase(it);
+            break;
         }
         auto d = std::make_unique<Download>(s.meta.piece_hashes.size());
         d->id = next_download_++;
@@ -141,6 +163,7 @@ private:
         downloads_.emplace(dl.id, std::move(d));
 
         const bool resuming = !s.have.empty() && std::filesystem::exists(dl.part_path);
+        const bool created = !std::filesystem::exists(dl.part_path);
         dl.fd = ::open(dl.part_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (dl.fd < 0) return fail(dl, "cannot create " + dl.part_path + ": " + std::strerror(errno));
         if (resuming) {
@@ -152,14 +175,16 @@ private:
                 }
             }
         } else if (dl.meta.size > 0) {
+            // Reserving the whole file up front turns a full disk into one
+            // clear error now rather than a failed write halfway through.
             const int err = ::posix_fallocate(dl.fd, 0, static_cast<off_t>(dl.meta.size));
             if (err != 0) {
-                return fail(dl, "cannot reserve " + std::to_string(dl.meta.size) + " bytes for " + dl.part_path + ": " +
-                                    std::strerror(err));
+                return fail_new(dl, created, "cannot reserve " + human_size(dl.meta.size) + " for " + dl.part_path +
+                                                 ": " + std::strerror(err));
             }
         }
         dl.bytes_done_at_start = dl.bytes_have();
-        if (!save_resume(dl)) return;
+        if (auto err = save_resume(dl); !err.empty()) return fail_new(dl, created, err);
         server_.serve_partial(dl.group, dl.part_path, dl.meta, dl.fd, dl.picker.have_bitfield());
         zmq::multipart_t out;
         out.addstr("ANNOUNCE");
@@ -170,17 +195,37 @@ private:
         update_problem(dl);
     }
 
-    bool save_resume(Download& d) {
+    // A .part this start created holds nothing yet and no record names it:
+    // removed, so that a retry once there is room is not refused as someone
+    // else's file.
+    void fail_new(Download& d, bool created, const std::string& why) {
+        if (created) ::unlink(d.part_path.c_str());
+        fail(d, why);
+    }
+
+    // Empty on success. A failed save leaves the previous record, which
+    // lists fewer pieces, every one of them verified and written.
+    std::string save_resume(Download& d) {
         try {
             files::ResumeRecord rec{d.group, d.meta, d.dest_dir, d.picker.have_bitfield().to_bytes(), ++resume_version_};
             files::save_resume(d.resume_path, rec);
             d.resume_dirty = false;
             d.last_resume_save = SteadyClock::now();
-            return true;
+            return {};
+        } catch (const std::system_error& e) {
+            return "cannot save the resume record " + d.resume_path + ": " + e.code().message();
         } catch (const std::exception& e) {
-            fail(d, std::string("cannot save the resume record: ") + e.what());
-            return false;
+            return "cannot save the resume record " + d.resume_path + ": " + e.what();
         }
+    }
+
+    // Pieces verified but not in any record would be fetched again after a
+    // crash, and the gap grows with every piece: stop until the user makes
+    // room and resumes.
+    bool save_resume_or_fail(Download& d) {
+        const std::string err = save_resume(d);
+        if (!err.empty()) fail(d, err);
+        return err.empty();
     }
 
     // ---- sources ------------------------------------------------------------
@@ -405,7 +450,9 @@ private:
     void finish(Download& d) {
         d.phase = DownloadPhase::Checking;
         d.fetched_at = SteadyClock::now();
-        save_resume(d);
+        // Best effort: every piece is on disk, and a crash during the check
+        // merely fetches again what an older record lacks.
+        (void)save_resume(d);
         for (auto& [id, s] : std::map<uint32_t, SourceState>(d.sources)) drop_source(d, id, "");
         d.problem.clear();
         d.check_pending = true;
@@ -427,8 +474,7 @@ private:
         if (ec) return fail(d, "cannot rename " + d.part_path + ": " + ec.message());
         std::filesystem::remove(d.resume_path, ec);
         server_.serve_complete(d.group, d.final_path, d.meta);
-        ::close(d.fd);
-        d.fd = -1;
+        release_file(d);
         d.phase = DownloadPhase::Done;
         d.finished = SteadyClock::now();
         zmq::multipart_t out;
@@ -447,9 +493,13 @@ private:
         d.problem = why;
         for (auto& [id, s] : std::map<uint32_t, SourceState>(d.sources)) drop_source(d, id, "");
         server_.unserve(d.group, d.meta.file_id);
-        if (d.fd >= 0) ::close(d.fd);
-        d.fd = -1;
+        release_file(d);
         notify("FAILED", {d.group, d.meta.name, why});
+    }
+
+    void release_file(Download& d) {
+        workers_.release(d.id, d.fd);
+        d.fd = -1;
     }
 
     // ---- time -----------------------------------------------------------------
@@ -478,7 +528,7 @@ private:
                 d.cooling[d.sources.at(sid).endpoint] = now + kCooling;
                 drop_source(d, sid, "stopped answering");
             }
-            if (d.resume_dirty && now - d.last_resume_save >= kResumeEvery) save_resume(d);
+            if (d.resume_dirty && now - d.last_resume_save >= kResumeEvery && !save_resume_or_fail(d)) continue;
             update_problem(d);
             fill_all(d);
         }
@@ -486,21 +536,16 @@ private:
 
     void update_problem(Download& d) {
         if (d.phase != DownloadPhase::Fetching) return;
-        std::size_t known = 0;
-        bool useful = false;
+        StallFacts facts;
+        facts.sources = d.sources.size();
         for (const auto& [id, s] : d.sources) {
-            known += s.known;
-            useful |= !s.in_flight.empty();
+            facts.known += s.known;
+            facts.requesting |= !s.in_flight.empty();
         }
-        if (d.sources.empty()) {
-            if (d.problem.rfind("dropped", 0) != 0) d.problem = "waiting: no source online";
-        } else if (known == 0) {
-            d.problem = "connecting to " + std::to_string(d.sources.size()) + " source(s)";
-        } else if (!useful && d.picker.num_requested() == 0) {
-            d.problem = "waiting: the sources online lack the missing pieces";
-        } else if (d.problem.rfind("dropped", 0) != 0) {
-            d.problem.clear();
-        }
+        facts.requesting |= d.picker.num_requested() > 0;
+        facts.tracker_code = d.tracker_code;
+        facts.tracker_text = d.tracker_text;
+        d.problem = stall_reason(facts, d.problem);
     }
 
     void ask_for_sources() {
@@ -511,9 +556,10 @@ private:
 
     void reset() {
         for (auto& [id, d] : downloads_) {
-            if (d->phase == DownloadPhase::Fetching && d->resume_dirty) save_resume(*d);
-            if (d->fd >= 0) ::close(d->fd);
-            d->fd = -1;
+            // Logging out pauses; a record that cannot be saved now leaves
+            // the older one, still true.
+            if (d->phase == DownloadPhase::Fetching && d->resume_dirty) (void)save_resume(*d);
+            release_file(*d);
         }
         for (auto& [key, link] : links_) loop_.remove(*link.socket);
         links_.clear();

@@ -115,6 +115,11 @@ TEST_CASE("tickets: any change to a signed field breaks the signature", "[ticket
         t.file_id = other;
         CHECK(check(key, t, other) == "ticket signature invalid");
     }
+    SECTION("holder: a ticket copied to another node's key") {
+        auto t = good;
+        t.holder = "another node's key";
+        CHECK(check(key, t) == "ticket signature invalid");
+    }
     SECTION("expires, later") {
         auto t = good;
         t.expires += 3600;

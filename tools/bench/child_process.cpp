@@ -198,15 +198,20 @@ std::optional<std::string> ChildProcess::wait_for_line(Stream stream,
                                                        std::chrono::milliseconds timeout) {
     Pipe& pipe = stream == Stream::out ? out_ : err_;
     const auto deadline = Clock::now() + timeout;
-    for (;;) {
+    for (bool last = false;;) {
         while (!pipe.lines.empty()) {
             std::string line = std::move(pipe.lines.front());
             pipe.lines.pop_front();
             if (match(line)) return line;
         }
-        if (pipe.fd < 0) return std::nullopt;  // EOF: it exited or closed the stream
+        if (pipe.fd < 0 || last) return std::nullopt;  // EOF: it exited or closed the stream
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        if (left <= 0) return std::nullopt;
+        if (left <= 0) {
+            // Time is up, but what has already arrived still counts (timeout 0: a look without waiting).
+            read_output(0);
+            last = true;
+            continue;
+        }
         read_output(static_cast<int>(std::min<long>(left, 100)));
     }
 }
@@ -231,6 +236,8 @@ void ChildProcess::kill_and_reap() {
     exited_ = true;
     status_ = status;
 }
+
+bool ChildProcess::exited_cleanly() const { return exited_ && WIFEXITED(status_) && WEXITSTATUS(status_) == 0; }
 
 std::string ChildProcess::exit_description() const {
     if (!exited_) return "is still running";

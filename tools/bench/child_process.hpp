@@ -41,6 +41,7 @@ public:
     // Reads its output until a complete line of `stream` satisfies match, and
     // returns it; earlier lines of that stream are dropped. nullopt after
     // `timeout`, or when the child has exited and its output is drained.
+    // Timeout 0 looks at what has arrived so far without waiting.
     std::optional<std::string> wait_for_line(Stream stream, const std::function<bool(std::string_view)>& match,
                                              std::chrono::milliseconds timeout);
 
@@ -52,6 +53,7 @@ public:
     void kill_and_reap();  // SIGKILL to pid_, then waitpid
 
     std::string exit_description() const;
+    bool exited_cleanly() const;  // reaped, with status 0
     // The last stderr lines seen (at most 20), for error messages.
     const std::deque<std::string>& recent_stderr() const { return recent_err_; }
 

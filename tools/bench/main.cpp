@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "failover_bench.hpp"
 #include "tracker_bench.hpp"
 #include "transfer_bench.hpp"
 
@@ -20,7 +21,10 @@ struct Mode {
 
 // New modes (transfer, swarm) add a line here and their own source file.
 const Mode kModes[] = {
-    {"tracker", "requests/s and latency of one tracker: reads, then durable writes", bench::tracker_main},
+    {"tracker", "requests/s and latency of one tracker (and its standbys): reads, then durable writes",
+     bench::tracker_main},
+    {"failover", "kill -9 the primary of two trackers under writes: time to failover, nothing lost",
+     bench::failover_main},
     {"transfer", "one file 1->1, 3->1, 1->3 against a raw TCP copy, wall time and memory", bench::transfer_main},
 };
 

@@ -14,12 +14,12 @@
 #include <thread>
 
 #include "child_process.hpp"
-#include "free_ports.hpp"
 #include "latency.hpp"
 #include "messages/random_id.hpp"
 #include "report_table.hpp"
 #include "support.hpp"
 #include "tracker_client.hpp"
+#include "tracker_cluster.hpp"
 
 namespace bench {
 
@@ -30,12 +30,15 @@ using p2p::Kind;
 using std::chrono::milliseconds;
 
 const char* const kUsage = R"(usage: bench tracker [--clients N] [--seconds S] [--threads N] [--client zmtp|zmq]
+                     [--standbys N | --compare-standby [--rounds R]]
                      [--bin DIR] [--keep] [--json]
 
-Starts one tracker on 127.0.0.1 (data in a temp dir), connects N simulated
-nodes (one DEALER connection each), and for each: Hello, CreateUser, Login.
-The first node creates 20 groups. Then two closed-loop phases of S seconds,
-each client with one request in flight at a time:
+Starts one tracker on 127.0.0.1 (data in a temp dir) -- with --standbys N,
+N standby trackers too, and waits until each says it is synced with tracker
+1 -- connects N simulated nodes (one DEALER connection each) to tracker 1,
+and for each: Hello, CreateUser, Login. The first node creates 20 groups.
+Then two closed-loop phases of S seconds, each client with one request in
+flight at a time:
 
   read   ListGroups -> GroupList (the 20 groups); any other reply is an error
   write  JoinGroup g / LeaveGroup g, g cycling over the 20 groups; each is
@@ -48,7 +51,8 @@ Prints per phase: clients, requests, req/s, latency p50/p90/p99/max (ms),
 errors, the tracker's fsyncs in the phase and journal records per fsync, the
 CPU used by the tracker, the bench and everything else (% of one core), and
 the tracker's CPU per answered request; then the tracker's peak RSS (VmHWM)
-and its busiest threads.
+and its busiest threads. With standbys: how many tracker 1 streamed to (and
+waited for) before and after each phase, and their CPU.
 
 Options:
   --clients N   simulated nodes (default 64)
@@ -58,8 +62,17 @@ Options:
                 socket, one send() per request, so the bench leaves the CPU
                 to the tracker; zmq: libzmq DEALER sockets, as nodes use
                 (about 4x the bench's CPU per request)
+  --standbys N  also start N standby trackers (default 0): every write the
+                tracker acknowledges is then on each standby's disk too
+  --compare-standby
+                the write phase only, with 0 and with 1 standby: both set
+                up and left running, their write phases (S seconds each)
+                take turns, R rounds; rows side by side, then the latency
+                ratios per round and over all rounds. The goal: replicated
+                writes within 2x the p50 and p99 of unreplicated ones
+  --rounds R    with --compare-standby: rounds of (0, 1) (default 3)
   --bin DIR     directory holding the tracker binary (default: bench's own)
-  --keep        keep the temp dir (tracker_info.txt, journal) and print its path
+  --keep        keep the temp dir (tracker_info.txt, journals) and print its path
   --json        one JSON object per phase on stdout instead of the table
 
 Exit status: 0 measured, 1 setup failed (one "error: ..." line), 2 bad usage.
@@ -83,6 +96,9 @@ struct Options {
     bool keep = false;
     bool json = false;
     ClientKind client = ClientKind::zmtp;
+    std::size_t standbys = 0;
+    bool compare_standby = false;
+    std::size_t rounds = 3;
 };
 
 enum class Workload { read, write };
@@ -265,13 +281,6 @@ private:
     msgpack::sbuffer buf_{512};
 };
 
-struct TrackerStatus {
-    uint64_t seq = 0;
-    uint64_t durable = 0;
-    uint64_t snapshot = 0;
-    uint64_t fsyncs = 0;
-};
-
 struct PhaseResult {
     Workload workload = Workload::read;
     std::size_t clients = 0;
@@ -285,6 +294,14 @@ struct PhaseResult {
     double tracker_cpu_us_per_request = 0;  // tracker CPU / (requests + heartbeats)
     std::vector<std::pair<std::string, double>> tracker_threads;  // busiest first: label, % of one core
     std::optional<uint64_t> tracker_rss_kib;  // VmHWM right after the phase
+    // Replication: standbys started, how many tracker 1 streamed to before
+    // and after the phase, whether it dropped one meanwhile, their CPU.
+    std::size_t standbys = 0;
+    std::size_t streaming_before = 0;
+    std::size_t streaming_after = 0;
+    bool standby_dropped = false;
+    double standby_cpu_pct = 0;
+    std::size_t round = 0;  // --compare-standby: which round (1-based)
 };
 
 double own_cpu_seconds() {
@@ -296,68 +313,193 @@ double own_cpu_seconds() {
 
 std::string ms(uint64_t nanos) { return fixed(static_cast<double>(nanos) / 1e6, 3); }
 
+void note(const std::string& text) { std::cerr << "bench: " << text << std::endl; }
+
+std::string standbys_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " standby" : " standbys"); }
+
+// One tracker (tracker 1, which the clients talk to) and `standbys` standby
+// trackers, with the clients logged in; runs phases against tracker 1.
 class TrackerBench {
 public:
-    explicit TrackerBench(Options opt) : opt_(std::move(opt)), dir_("p2pshare-bench-") {
+    TrackerBench(const Options& opt, std::size_t standbys)
+        : opt_(opt), standbys_(standbys), dir_("p2pshare-bench-") {
         if (opt_.keep) dir_.keep();
     }
 
-    ~TrackerBench() { stop_tracker(); }
+    ~TrackerBench() { stop_trackers(); }
 
-    int run() {
-        if (const auto load = load_average_1m()) note("load average (1 min) before the run: " + fixed(*load, 2));
+    // While another bench's phase runs, this one's clients heartbeat once a
+    // second from a thread of their own, so their sessions do not expire.
+    void keep_alive(bool on) {
+        if (!on) {
+            stop_keeper();
+            if (!keeper_error_.empty()) throw SetupError("keeping the idle sessions alive: " + keeper_error_);
+            return;
+        }
+        if (keeper_.joinable() || clients_.empty()) return;
+        keeper_ = std::jthread([this](std::stop_token stop) {
+            try {
+                while (!stop.stop_requested()) {
+                    heartbeat_all(clients_.size());
+                    for (int i = 0; i < 20 && !stop.stop_requested(); ++i) std::this_thread::sleep_for(milliseconds(50));
+                }
+            } catch (const std::exception& e) {
+                keeper_error_ = e.what();
+            }
+        });
+    }
+
+    void setup() {
         const auto setup_start = Clock::now();
-        start_tracker();
+        start_trackers();
         connect_clients();
         const double setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
         note("setup: " + std::to_string(clients_.size()) + " client(s) logged in, " + std::to_string(kGroups) +
              " groups, in " + fixed(setup_s, 1) + " s");
-
-        std::vector<PhaseResult> results;
-        results.push_back(run_phase(Workload::read));
-        prepare_writes();
-        results.push_back(run_phase(Workload::write));
-        const auto peak = peak_rss_kib(tracker_.pid());
-        const bool clean = stop_tracker();
-        report(results, peak);
-        if (!clean) note("warning: the tracker " + tracker_.exit_description() + " after 'quit'");
-        if (opt_.keep) note("kept " + dir_.path().string());
-        return 0;
     }
+
+    // Client 0 owns the 20 groups (it can neither join nor leave them the way
+    // the others do), so it gets a group of its own to join, owned by client 1.
+    void prepare_writes() {
+        if (clients_.size() < 2) {
+            note("write phase: a single client owns every group and has nothing to join; it sits out");
+            return;
+        }
+        heartbeat_all(clients_.size());
+        exchange_all<msg::CreateGroup>(
+            clients_, 1, 1, [&](std::size_t) { return msg::CreateGroup{clients_[1].token, kClientZeroGroup}; }, Kind::Ok,
+            "CreateGroup " + std::string(kClientZeroGroup), round_timeout(0));
+    }
+
+    PhaseResult run_phase(Workload w) {
+        auto slots = make_slots(w);
+        const std::size_t threads = std::max<std::size_t>(1, std::min(opt_.threads, slots.size()));
+        std::vector<Tally> tallies(threads);
+        std::size_t active = 0;
+        for (const Slot& s : slots) active += (w == Workload::read || s.writes) ? 1 : 0;
+        note(std::string(name_of(w)) + " phase: " + std::to_string(active) + " client(s) on " +
+             std::to_string(threads) + " thread(s) for " + fixed(opt_.seconds, 1) + " s" +
+             (standbys_ ? ", " + standbys_text(standbys_) : std::string()));
+
+        const pid_t pid = cluster_->pid(1);
+        const TrackerStatus before = cluster_->status(1);
+        const auto threads0 = thread_cpu(pid);
+        const auto tracker_cpu0 = cpu_seconds(pid);
+        const auto standby_cpu0 = standby_cpu_seconds();
+        const double bench_cpu0 = own_cpu_seconds();
+        const auto machine_cpu0 = machine_busy_cpu_seconds();
+        const auto wall0 = Clock::now();
+        const auto deadline = active == 0 ? wall0
+                                          : wall0 + std::chrono::duration_cast<Clock::duration>(
+                                                        std::chrono::duration<double>(opt_.seconds));
+        {
+            std::vector<std::jthread> workers;
+            for (std::size_t t = 0; t < threads; ++t) {
+                const std::size_t lo = t * slots.size() / threads;
+                const std::size_t hi = (t + 1) * slots.size() / threads;
+                workers.emplace_back([&, lo, hi, t] {
+                    try {
+                        ClientLoop(std::span<Slot>(slots.data() + lo, hi - lo), w, deadline, tallies[t]).run();
+                    } catch (const std::exception& e) {
+                        tallies[t].error(std::string("client thread stopped: ") + e.what());
+                    }
+                });
+            }
+        }
+        const auto wall1 = Clock::now();
+        if (w == Workload::write) {
+            write_steps_.clear();
+            for (const Slot& s : slots) write_steps_.push_back(s.step);
+        }
+        const auto tracker_cpu1 = cpu_seconds(pid);
+        const auto threads1 = thread_cpu(pid);
+        const auto standby_cpu1 = standby_cpu_seconds();
+        const double bench_cpu1 = own_cpu_seconds();
+        const auto machine_cpu1 = machine_busy_cpu_seconds();
+        const TrackerStatus after = cluster_->status(1);
+
+        PhaseResult r;
+        r.workload = w;
+        r.clients = active;
+        r.seconds = opt_.seconds;
+        for (const Tally& t : tallies) r.tally.merge(t);
+        r.journal_records = after.seq - before.seq;
+        r.fsyncs = after.fsyncs - before.fsyncs;
+        const double wall = std::chrono::duration<double>(wall1 - wall0).count();
+        if (tracker_cpu0 && tracker_cpu1) r.tracker_cpu_pct = 100 * (*tracker_cpu1 - *tracker_cpu0) / wall;
+        if (standby_cpu0 && standby_cpu1) r.standby_cpu_pct = 100 * (*standby_cpu1 - *standby_cpu0) / wall;
+        r.bench_cpu_pct = 100 * (bench_cpu1 - bench_cpu0) / wall;
+        if (machine_cpu0 && machine_cpu1) {
+            r.other_cpu_pct = std::max(0.0, 100 * (*machine_cpu1 - *machine_cpu0) / wall - r.tracker_cpu_pct -
+                                                r.standby_cpu_pct - r.bench_cpu_pct);
+        }
+        r.tracker_rss_kib = peak_rss_kib(pid);
+        const uint64_t answered = r.tally.requests + r.tally.heartbeats;
+        if (answered > 0 && tracker_cpu0 && tracker_cpu1) {
+            r.tracker_cpu_us_per_request = 1e6 * (*tracker_cpu1 - *tracker_cpu0) / static_cast<double>(answered);
+        }
+        r.tracker_threads = thread_deltas(threads0, threads1, wall);
+        r.standbys = standbys_;
+        r.streaming_before = before.streaming_to;
+        r.streaming_after = after.streaming_to;
+        // The primary logs it when a standby stops holding up writes.
+        r.standby_dropped =
+            standbys_ > 0 &&
+            cluster_->wait_line(1, ChildProcess::Stream::err, "writes no longer wait for it", milliseconds(0)).has_value();
+        if (active == 0) {  // no phase, no figures (the wall time is ~0)
+            r.tracker_cpu_pct = r.bench_cpu_pct = r.other_cpu_pct = r.tracker_cpu_us_per_request = 0;
+            r.standby_cpu_pct = 0;
+            r.tracker_threads.clear();
+        }
+        return r;
+    }
+
+    std::optional<uint64_t> tracker_peak_rss() { return peak_rss_kib(cluster_->pid(1)); }
+
+    // Closes the connections and stops the trackers; true when each exited by itself with 0.
+    bool stop_trackers() {
+        stop_keeper();
+        clients_.clear();
+        if (!cluster_) return true;
+        bool clean = true;
+        for (std::size_t n = 1; n <= cluster_->size(); ++n) {
+            if (!cluster_->stop(n)) {
+                note("warning: tracker " + std::to_string(n) + " " + cluster_->process(n).exit_description() +
+                     " after 'quit'");
+                clean = false;
+            }
+        }
+        return clean;
+    }
+
+    const TempDir& dir() const { return dir_; }
 
 private:
-    void note(const std::string& text) const { std::cerr << "bench: " << text << std::endl; }
-
-    // Why the tracker is of no use any more, for an error line.
-    std::string tracker_problem(const std::string& what) {
-        // A tracker that just closed its output may not be reapable yet.
-        tracker_.wait_exit(milliseconds(300));
-        std::string why = what;
-        if (!tracker_.running()) why = "the tracker " + tracker_.exit_description();
-        const auto& err = tracker_.recent_stderr();
-        if (!err.empty()) why += " (its last words: " + err.back() + ")";
-        return why;
+    void stop_keeper() {
+        if (!keeper_.joinable()) return;
+        keeper_.request_stop();
+        keeper_.join();
     }
 
-    void start_tracker() {
-        const auto tracker_bin = opt_.bin_dir / "tracker";
-        if (::access(tracker_bin.c_str(), X_OK) != 0) {
-            throw SetupError("no tracker binary at " + tracker_bin.string() +
-                             " (build the tracker target, or pass --bin DIR)");
+    void start_trackers() {
+        cluster_.emplace(opt_.bin_dir, dir_.path(), 1 + standbys_, true);  // NULL-only ZMTP clients
+        cluster_->start_all();
+        std::string pids = "tracker pid " + std::to_string(cluster_->pid(1)) + " on 127.0.0.1:" +
+                           std::to_string(cluster_->rpc_port(1));
+        for (std::size_t n = 2; n <= cluster_->size(); ++n) {
+            pids += ", standby " + std::to_string(n) + " pid " + std::to_string(cluster_->pid(n)) + " (synced)";
         }
-        const auto ports = pick_free_loopback_ports(2);
-        port_ = ports[0];
-        write_text_file(dir_.path() / "tracker_info.txt",
-                        "# written by bench tracker\n127.0.0.1:" + std::to_string(ports[0]) +
-                            " pub=" + std::to_string(ports[1]) + "\n");
-        tracker_ = ChildProcess::spawn(
-            {tracker_bin.string(), "tracker_info.txt", "1", "--data", (dir_.path() / "t1").string()}, dir_.path());
-        const auto ready = tracker_.wait_for_line(
-            ChildProcess::Stream::err, [](std::string_view line) { return line.rfind("tracker 1: ready", 0) == 0; },
-            std::chrono::seconds(15));
-        if (!ready) throw SetupError(tracker_problem("no 'tracker 1: ready' line within 15 s"));
-        note("tracker pid " + std::to_string(tracker_.pid()) + " on 127.0.0.1:" + std::to_string(ports[0]) +
-             ", dir " + dir_.path().string());
+        note(pids + ", dir " + dir_.path().string());
+    }
+
+    std::optional<double> standby_cpu_seconds() {
+        double sum = 0;
+        for (std::size_t n = 2; n <= cluster_->size(); ++n) {
+            const auto s = cpu_seconds(cluster_->pid(n));
+            if (!s) return std::nullopt;
+            sum += *s;
+        }
+        return sum;
     }
 
     milliseconds round_timeout(std::size_t requests) const {
@@ -379,7 +521,7 @@ private:
         const std::string run_id = p2p::random_hex(4);  // node ids differ between runs, too
         for (std::size_t i = 0; i < n; ++i) {
             Client c;
-            c.conn = connect_tracker(opt_.client, *ctx_, "127.0.0.1", port_);
+            c.conn = connect_tracker(opt_.client, *ctx_, "127.0.0.1", cluster_->rpc_port(1));
             char name[32];
             std::snprintf(name, sizeof name, "user%0*zu", width, i);
             c.user = name;
@@ -422,19 +564,6 @@ private:
         }
     }
 
-    // Client 0 owns the 20 groups (it can neither join nor leave them the way
-    // the others do), so it gets a group of its own to join, owned by client 1.
-    void prepare_writes() {
-        if (clients_.size() < 2) {
-            note("write phase: a single client owns every group and has nothing to join; it sits out");
-            return;
-        }
-        heartbeat_all(clients_.size());
-        exchange_all<msg::CreateGroup>(
-            clients_, 1, 1, [&](std::size_t) { return msg::CreateGroup{clients_[1].token, kClientZeroGroup}; }, Kind::Ok,
-            "CreateGroup " + std::string(kClientZeroGroup), round_timeout(0));
-    }
-
     std::vector<Slot> make_slots(Workload w) {
         std::vector<Slot> slots(clients_.size());
         for (std::size_t i = 0; i < clients_.size(); ++i) {
@@ -452,89 +581,11 @@ private:
                 s.leaves.push_back(msg::LeaveGroup{c.token, g});
             }
             s.first_group = i % groups.size();
+            // A phase may end between a join and its leave: the next write
+            // phase (--compare-standby) goes on from there.
+            if (write_steps_.size() == clients_.size()) s.step = write_steps_[i];
         }
         return slots;
-    }
-
-    TrackerStatus query_status() {
-        if (!tracker_.write_stdin("status\n")) throw SetupError(tracker_problem("the tracker closed its console"));
-        const auto line = tracker_.wait_for_line(
-            ChildProcess::Stream::out, [](std::string_view l) { return l.rfind("journal seq ", 0) == 0; },
-            std::chrono::seconds(5));
-        if (!line) throw SetupError(tracker_problem("the tracker did not answer 'status' within 5 s"));
-        TrackerStatus st;
-        if (std::sscanf(line->c_str(),
-                        "journal seq %" SCNu64 " (durable %" SCNu64 ", snapshot %" SCNu64 ", %" SCNu64 " fsyncs)",
-                        &st.seq, &st.durable, &st.snapshot, &st.fsyncs) != 4) {
-            throw SetupError("cannot read the tracker's status line '" + *line + "'");
-        }
-        return st;
-    }
-
-    PhaseResult run_phase(Workload w) {
-        auto slots = make_slots(w);
-        const std::size_t threads = std::max<std::size_t>(1, std::min(opt_.threads, slots.size()));
-        std::vector<Tally> tallies(threads);
-        std::size_t active = 0;
-        for (const Slot& s : slots) active += (w == Workload::read || s.writes) ? 1 : 0;
-        note(std::string(name_of(w)) + " phase: " + std::to_string(active) + " client(s) on " +
-             std::to_string(threads) + " thread(s) for " + fixed(opt_.seconds, 1) + " s");
-
-        const TrackerStatus before = query_status();
-        const auto threads0 = thread_cpu(tracker_.pid());
-        const auto tracker_cpu0 = cpu_seconds(tracker_.pid());
-        const double bench_cpu0 = own_cpu_seconds();
-        const auto machine_cpu0 = machine_busy_cpu_seconds();
-        const auto wall0 = Clock::now();
-        const auto deadline = active == 0 ? wall0
-                                          : wall0 + std::chrono::duration_cast<Clock::duration>(
-                                                        std::chrono::duration<double>(opt_.seconds));
-        {
-            std::vector<std::jthread> workers;
-            for (std::size_t t = 0; t < threads; ++t) {
-                const std::size_t lo = t * slots.size() / threads;
-                const std::size_t hi = (t + 1) * slots.size() / threads;
-                workers.emplace_back([&, lo, hi, t] {
-                    try {
-                        ClientLoop(std::span<Slot>(slots.data() + lo, hi - lo), w, deadline, tallies[t]).run();
-                    } catch (const std::exception& e) {
-                        tallies[t].error(std::string("client thread stopped: ") + e.what());
-                    }
-                });
-            }
-        }
-        const auto wall1 = Clock::now();
-        const auto tracker_cpu1 = cpu_seconds(tracker_.pid());
-        const auto threads1 = thread_cpu(tracker_.pid());
-        const double bench_cpu1 = own_cpu_seconds();
-        const auto machine_cpu1 = machine_busy_cpu_seconds();
-        const TrackerStatus after = query_status();
-
-        PhaseResult r;
-        r.workload = w;
-        r.clients = active;
-        r.seconds = opt_.seconds;
-        for (const Tally& t : tallies) r.tally.merge(t);
-        r.journal_records = after.seq - before.seq;
-        r.fsyncs = after.fsyncs - before.fsyncs;
-        const double wall = std::chrono::duration<double>(wall1 - wall0).count();
-        if (tracker_cpu0 && tracker_cpu1) r.tracker_cpu_pct = 100 * (*tracker_cpu1 - *tracker_cpu0) / wall;
-        r.bench_cpu_pct = 100 * (bench_cpu1 - bench_cpu0) / wall;
-        if (machine_cpu0 && machine_cpu1) {
-            r.other_cpu_pct =
-                std::max(0.0, 100 * (*machine_cpu1 - *machine_cpu0) / wall - r.tracker_cpu_pct - r.bench_cpu_pct);
-        }
-        r.tracker_rss_kib = peak_rss_kib(tracker_.pid());
-        const uint64_t answered = r.tally.requests + r.tally.heartbeats;
-        if (answered > 0 && tracker_cpu0 && tracker_cpu1) {
-            r.tracker_cpu_us_per_request = 1e6 * (*tracker_cpu1 - *tracker_cpu0) / static_cast<double>(answered);
-        }
-        r.tracker_threads = thread_deltas(threads0, threads1, wall);
-        if (active == 0) {  // no phase, no figures (the wall time is ~0)
-            r.tracker_cpu_pct = r.bench_cpu_pct = r.other_cpu_pct = r.tracker_cpu_us_per_request = 0;
-            r.tracker_threads.clear();
-        }
-        return r;
     }
 
     // Per-thread CPU in the phase as % of one core, busiest first; threads
@@ -555,120 +606,252 @@ private:
         return out;
     }
 
-    // quit on its console, then SIGKILL after 5 s. True when it exited by itself with 0.
-    bool stop_tracker() {
-        if (tracker_.pid() <= 0 || !tracker_.running()) return true;
-        clients_.clear();
-        if (tracker_.write_stdin("quit\n") && tracker_.wait_exit(std::chrono::seconds(5))) {
-            return tracker_.exit_description() == "exited with status 0";
-        }
-        tracker_.kill_and_reap();
-        return false;
-    }
-
-    void report(const std::vector<PhaseResult>& results, std::optional<uint64_t> peak_kib) const {
-        if (opt_.json) {
-            for (const auto& r : results) {
-                const auto& t = r.tally;
-                JsonObject o;
-                o.add("phase", name_of(r.workload))
-                    .add("clients", static_cast<uint64_t>(r.clients))
-                    .add("seconds", r.seconds, 3)
-                    .add("requests", t.requests)
-                    .add("req_per_s", static_cast<double>(t.requests) / r.seconds, 1)
-                    .add("p50_ms", static_cast<double>(t.latency.quantile_nanos(0.50)) / 1e6, 4)
-                    .add("p90_ms", static_cast<double>(t.latency.quantile_nanos(0.90)) / 1e6, 4)
-                    .add("p99_ms", static_cast<double>(t.latency.quantile_nanos(0.99)) / 1e6, 4)
-                    .add("max_ms", static_cast<double>(t.latency.max_nanos()) / 1e6, 4)
-                    .add("mean_ms", t.latency.mean_nanos() / 1e6, 4)
-                    .add("errors", t.errors)
-                    .add("lost", t.lost)
-                    .add("heartbeats", t.heartbeats)
-                    .add("journal_records", r.journal_records)
-                    .add("fsyncs", r.fsyncs);
-                if (r.fsyncs > 0) {
-                    o.add("writes_per_fsync", static_cast<double>(r.journal_records) / static_cast<double>(r.fsyncs), 2);
-                } else {
-                    o.add_null("writes_per_fsync");
-                }
-                o.add("tracker_cpu_pct", r.tracker_cpu_pct, 1)
-                    .add("bench_cpu_pct", r.bench_cpu_pct, 1)
-                    .add("other_cpu_pct", r.other_cpu_pct, 1)
-                    .add("cores", static_cast<uint64_t>(std::thread::hardware_concurrency()))
-                    .add("tracker_cpu_us_per_req", r.tracker_cpu_us_per_request, 2);
-                std::string threads = "{";
-                for (const auto& [label, pct] : r.tracker_threads) {
-                    if (threads.size() > 1) threads += ", ";
-                    threads += json_quote(label) + ": " + fixed(pct, 1);
-                }
-                o.add_raw("tracker_threads_cpu_pct", threads + "}");
-                if (r.tracker_rss_kib) {
-                    o.add("tracker_peak_rss_kib", *r.tracker_rss_kib);
-                } else {
-                    o.add_null("tracker_peak_rss_kib");
-                }
-                if (!t.first_error.empty()) o.add("first_error", t.first_error);
-                std::cout << o.str() << "\n";
-            }
-            std::cout.flush();
-            return;
-        }
-        Table table({"<phase", "clients", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors",
-                     "fsyncs", "writes/fsync", "tracker cpu", "tracker us/req", "bench cpu", "other cpu"});
-        for (const auto& r : results) {
-            const auto& t = r.tally;
-            const bool writes = r.workload == Workload::write;
-            table.add_row({name_of(r.workload), std::to_string(r.clients), group_digits(t.requests),
-                           group_digits(static_cast<uint64_t>(static_cast<double>(t.requests) / r.seconds + 0.5)),
-                           ms(t.latency.quantile_nanos(0.50)), ms(t.latency.quantile_nanos(0.90)),
-                           ms(t.latency.quantile_nanos(0.99)), ms(t.latency.max_nanos()),
-                           std::to_string(t.errors + t.lost), std::to_string(r.fsyncs),
-                           writes && r.fsyncs ? fixed(static_cast<double>(r.journal_records) /
-                                                          static_cast<double>(r.fsyncs), 1)
-                                              : "-",
-                           fixed(r.tracker_cpu_pct, 0) + "%", fixed(r.tracker_cpu_us_per_request, 1),
-                           fixed(r.bench_cpu_pct, 0) + "%",
-                           fixed(r.other_cpu_pct, 0) + "%"});
-        }
-        table.print(std::cout);
-        std::cout << "tracker peak RSS (VmHWM): "
-                  << (peak_kib ? fixed(static_cast<double>(*peak_kib) / 1024.0, 1) + " MiB" : std::string("unknown"))
-                  << "\n";
-        std::cout << "cpu: % of one core, " << std::thread::hardware_concurrency()
-                  << " cores; other = the rest of the machine during the phase\n";
-        for (const auto& r : results) {
-            std::string busiest;
-            for (const auto& [label, pct] : r.tracker_threads) {
-                if (pct < 1) break;
-                busiest += (busiest.empty() ? "" : ", ") + label + " " + fixed(pct, 0) + "%";
-            }
-            if (!busiest.empty()) std::cout << name_of(r.workload) << ": tracker threads: " << busiest << "\n";
-        }
-        for (const auto& r : results) {
-            if (r.other_cpu_pct > 20) {
-                std::cout << name_of(r.workload) << ": warning: other programs used " << fixed(r.other_cpu_pct, 0)
-                          << "% CPU meanwhile; these figures understate the tracker\n";
-            }
-            if (r.tally.lost) std::cout << name_of(r.workload) << ": " << r.tally.lost << " request(s) unanswered\n";
-            if (!r.tally.first_error.empty()) {
-                std::cout << name_of(r.workload) << ": first error: " << r.tally.first_error << "\n";
-            }
-        }
-        std::cout.flush();
-    }
-
     static constexpr const char* kClientZeroGroup = "bench-c0";
 
-    Options opt_;
+    const Options& opt_;
+    const std::size_t standbys_;
     TempDir dir_;
-    ChildProcess tracker_;
-    uint16_t port_ = 0;
-    // Declared after the tracker: the sockets close, then the context, then
-    // the tracker is stopped, then the directory goes.
+    // Declared after the directory: the sockets close, then the context,
+    // then the trackers are stopped, then the directory goes.
+    std::optional<TrackerCluster> cluster_;
     std::optional<zmq::context_t> ctx_;
     std::vector<Client> clients_;
     std::vector<std::string> groups_;
+    std::vector<uint64_t> write_steps_;  // per client: where its join/leave alternation stands
+    std::jthread keeper_;  // keep_alive(true); stopped before the clients go
+    std::string keeper_error_;
 };
+
+JsonObject phase_json(const PhaseResult& r) {
+    const auto& t = r.tally;
+    JsonObject o;
+    o.add("phase", name_of(r.workload));
+    if (r.round > 0) o.add("round", static_cast<uint64_t>(r.round));
+    o.add("clients", static_cast<uint64_t>(r.clients))
+        .add("seconds", r.seconds, 3)
+        .add("requests", t.requests)
+        .add("req_per_s", static_cast<double>(t.requests) / r.seconds, 1)
+        .add("p50_ms", static_cast<double>(t.latency.quantile_nanos(0.50)) / 1e6, 4)
+        .add("p90_ms", static_cast<double>(t.latency.quantile_nanos(0.90)) / 1e6, 4)
+        .add("p99_ms", static_cast<double>(t.latency.quantile_nanos(0.99)) / 1e6, 4)
+        .add("max_ms", static_cast<double>(t.latency.max_nanos()) / 1e6, 4)
+        .add("mean_ms", t.latency.mean_nanos() / 1e6, 4)
+        .add("errors", t.errors)
+        .add("lost", t.lost)
+        .add("heartbeats", t.heartbeats)
+        .add("journal_records", r.journal_records)
+        .add("fsyncs", r.fsyncs);
+    if (r.fsyncs > 0) {
+        o.add("writes_per_fsync", static_cast<double>(r.journal_records) / static_cast<double>(r.fsyncs), 2);
+    } else {
+        o.add_null("writes_per_fsync");
+    }
+    o.add("tracker_cpu_pct", r.tracker_cpu_pct, 1)
+        .add("bench_cpu_pct", r.bench_cpu_pct, 1)
+        .add("other_cpu_pct", r.other_cpu_pct, 1)
+        .add("cores", static_cast<uint64_t>(std::thread::hardware_concurrency()))
+        .add("tracker_cpu_us_per_req", r.tracker_cpu_us_per_request, 2);
+    std::string threads = "{";
+    for (const auto& [label, pct] : r.tracker_threads) {
+        if (threads.size() > 1) threads += ", ";
+        threads += json_quote(label) + ": " + fixed(pct, 1);
+    }
+    o.add_raw("tracker_threads_cpu_pct", threads + "}");
+    if (r.tracker_rss_kib) {
+        o.add("tracker_peak_rss_kib", *r.tracker_rss_kib);
+    } else {
+        o.add_null("tracker_peak_rss_kib");
+    }
+    o.add("standbys", static_cast<uint64_t>(r.standbys))
+        .add("standbys_streaming_before", static_cast<uint64_t>(r.streaming_before))
+        .add("standbys_streaming_after", static_cast<uint64_t>(r.streaming_after))
+        .add_raw("standby_dropped", r.standby_dropped ? "true" : "false")
+        .add("standby_cpu_pct", r.standby_cpu_pct, 1);
+    if (!t.first_error.empty()) o.add("first_error", t.first_error);
+    return o;
+}
+
+// The phase table. With standbys (or in a comparison) two more columns: how
+// many standbys tracker 1 streamed to at the end of the phase, and their CPU.
+void print_table(const std::vector<PhaseResult>& results) {
+    const bool replicated = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.standbys > 0; });
+    const bool rounds = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.round > 1; });
+    std::vector<std::string> columns;
+    if (rounds) columns.push_back("round");
+    columns.insert(columns.end(), {"<phase", "clients", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms",
+                                   "errors", "fsyncs", "writes/fsync", "tracker cpu", "tracker us/req", "bench cpu"});
+    if (replicated) columns.insert(columns.end(), {"standbys", "standby cpu"});
+    columns.push_back("other cpu");
+    Table table(columns);
+    for (const auto& r : results) {
+        const auto& t = r.tally;
+        const bool writes = r.workload == Workload::write;
+        std::vector<std::string> row;
+        if (rounds) row.push_back(std::to_string(r.round));
+        row.insert(row.end(),
+                   {name_of(r.workload), std::to_string(r.clients), group_digits(t.requests),
+                    group_digits(static_cast<uint64_t>(static_cast<double>(t.requests) / r.seconds + 0.5)),
+                    ms(t.latency.quantile_nanos(0.50)), ms(t.latency.quantile_nanos(0.90)),
+                    ms(t.latency.quantile_nanos(0.99)), ms(t.latency.max_nanos()), std::to_string(t.errors + t.lost),
+                    std::to_string(r.fsyncs),
+                    writes && r.fsyncs ? fixed(static_cast<double>(r.journal_records) / static_cast<double>(r.fsyncs), 1)
+                                       : "-",
+                    fixed(r.tracker_cpu_pct, 0) + "%", fixed(r.tracker_cpu_us_per_request, 1),
+                    fixed(r.bench_cpu_pct, 0) + "%"});
+        if (replicated) {
+            row.push_back(r.standbys ? std::to_string(r.streaming_after) + " of " + std::to_string(r.standbys) : "none");
+            row.push_back(r.standbys ? fixed(r.standby_cpu_pct, 0) + "%" : "-");
+        }
+        row.push_back(fixed(r.other_cpu_pct, 0) + "%");
+        table.add_row(std::move(row));
+    }
+    table.print(std::cout);
+}
+
+// What to say under the table: standbys, threads, warnings, errors.
+void print_notes(const std::vector<PhaseResult>& results) {
+    std::cout << "cpu: % of one core, " << std::thread::hardware_concurrency()
+              << " cores; other = the rest of the machine during the phase\n";
+    for (const auto& r : results) {
+        const std::string label = std::string(name_of(r.workload)) +
+                                  (r.round > 0 ? " (round " + std::to_string(r.round) + ", " +
+                                                     standbys_text(r.standbys) + ")"
+                                               : std::string());
+        if (r.standbys > 0) {
+            std::cout << label << ": tracker 1 streamed to " << r.streaming_before << " of " << r.standbys
+                      << " standby(s) before the phase and " << r.streaming_after << " after"
+                      << (r.standby_dropped ? "; it stopped waiting for one during the phase (see its log)" : "")
+                      << "\n";
+        }
+        std::string busiest;
+        for (const auto& [name, pct] : r.tracker_threads) {
+            if (pct < 1) break;
+            busiest += (busiest.empty() ? "" : ", ") + name + " " + fixed(pct, 0) + "%";
+        }
+        if (!busiest.empty()) std::cout << label << ": tracker threads: " << busiest << "\n";
+        if (r.other_cpu_pct > 20) {
+            std::cout << label << ": warning: other programs used " << fixed(r.other_cpu_pct, 0)
+                      << "% CPU meanwhile; these figures understate the tracker\n";
+        }
+        if (r.tally.lost) std::cout << label << ": " << r.tally.lost << " request(s) unanswered\n";
+        if (!r.tally.first_error.empty()) std::cout << label << ": first error: " << r.tally.first_error << "\n";
+    }
+}
+
+int run_phases(const Options& opt) {
+    if (const auto load = load_average_1m()) note("load average (1 min) before the run: " + fixed(*load, 2));
+    TrackerBench bench(opt, opt.standbys);
+    bench.setup();
+    std::vector<PhaseResult> results;
+    results.push_back(bench.run_phase(Workload::read));
+    bench.prepare_writes();
+    results.push_back(bench.run_phase(Workload::write));
+    const auto peak = bench.tracker_peak_rss();
+    bench.stop_trackers();
+    if (opt.json) {
+        for (const auto& r : results) std::cout << phase_json(r).str() << "\n";
+        std::cout.flush();
+    } else {
+        print_table(results);
+        std::cout << "tracker peak RSS (VmHWM): "
+                  << (peak ? fixed(static_cast<double>(*peak) / 1024.0, 1) + " MiB" : std::string("unknown")) << "\n";
+        print_notes(results);
+        std::cout.flush();
+    }
+    if (opt.keep) note("kept " + bench.dir().path().string());
+    return 0;
+}
+
+double ratio(uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0; }
+
+// --compare-standby: one tracker alone and one with a standby, both set up
+// once and left running; their write phases take turns, R rounds of
+// (0 standbys, 1 standby), so that both see the same machine (others' load
+// comes and goes). The idle one's clients keep heartbeating meanwhile.
+int run_comparison(const Options& opt) {
+    if (const auto load = load_average_1m()) note("load average (1 min) before the run: " + fixed(*load, 2));
+    TrackerBench alone(opt, 0);
+    TrackerBench replicated(opt, 1);
+    TrackerBench* benches[2] = {&alone, &replicated};
+    for (TrackerBench* b : benches) {
+        b->setup();
+        b->prepare_writes();
+        b->keep_alive(true);
+    }
+    std::vector<PhaseResult> results;
+    for (std::size_t round = 1; round <= opt.rounds; ++round) {
+        for (TrackerBench* b : benches) {
+            b->keep_alive(false);
+            results.push_back(b->run_phase(Workload::write));
+            results.back().round = round;
+            b->keep_alive(true);
+        }
+    }
+    for (TrackerBench* b : benches) {
+        b->stop_trackers();
+        if (opt.keep) note("kept " + b->dir().path().string());
+    }
+
+    // Ratios (1 standby / 0 standbys) per round and, with several rounds, of
+    // all rounds' latencies together.
+    struct Ratio {
+        std::string label;
+        double p50 = 0, p99 = 0, rate = 0;
+    };
+    auto ratio_of = [](std::string label, const Tally& a, const Tally& b) {
+        auto q = [](const Tally& t, double x) { return t.latency.quantile_nanos(x); };
+        return Ratio{std::move(label), ratio(q(b, 0.5), q(a, 0.5)), ratio(q(b, 0.99), q(a, 0.99)),
+                     ratio(b.requests, a.requests)};
+    };
+    std::vector<Ratio> ratios;
+    Tally all[2];
+    for (std::size_t i = 0; i + 1 < results.size(); i += 2) {
+        ratios.push_back(ratio_of("round " + std::to_string(results[i].round), results[i].tally, results[i + 1].tally));
+        all[0].merge(results[i].tally);
+        all[1].merge(results[i + 1].tally);
+    }
+    if (ratios.size() > 1) ratios.push_back(ratio_of("all rounds", all[0], all[1]));
+    const Ratio& verdict = ratios.back();
+    const bool met = verdict.p50 <= 2 && verdict.p99 <= 2;
+    if (opt.json) {
+        for (const auto& r : results) std::cout << phase_json(r).str() << "\n";
+        for (const auto& r : ratios) {
+            JsonObject o;
+            o.add("compare", "1 standby / 0 standbys")
+                .add("of", r.label)
+                .add("p50_ratio", r.p50, 3)
+                .add("p99_ratio", r.p99, 3)
+                .add("req_per_s_ratio", r.rate, 3);
+            std::cout << o.str() << "\n";
+        }
+        std::cout.flush();
+        return 0;
+    }
+    print_table(results);
+    if (ratios.size() > 1) {
+        Table sums({"<all rounds", "requests", "p50 ms", "p90 ms", "p99 ms", "max ms"});
+        const char* names[2] = {"0 standbys", "1 standby"};
+        for (int k = 0; k < 2; ++k) {
+            const auto& l = all[k].latency;
+            sums.add_row({names[k], group_digits(all[k].requests), ms(l.quantile_nanos(0.5)), ms(l.quantile_nanos(0.9)),
+                          ms(l.quantile_nanos(0.99)), ms(l.max_nanos())});
+        }
+        std::cout << "\n";
+        sums.print(std::cout);
+    }
+    Table table({"<1 standby / 0 standbys", "p50 ratio", "p99 ratio", "req/s ratio"});
+    for (const auto& r : ratios) {
+        table.add_row({r.label, "x" + fixed(r.p50, 2), "x" + fixed(r.p99, 2), "x" + fixed(r.rate, 2)});
+    }
+    std::cout << "\n";
+    table.print(std::cout);
+    std::cout << "goal: replicated writes within 2x the p50 and p99 latency of unreplicated ones: "
+              << (met ? "met" : "missed") << " (" << verdict.label << ": p50 x" << fixed(verdict.p50, 2) << ", p99 x"
+              << fixed(verdict.p99, 2) << ")\n";
+    print_notes(results);
+    std::cout.flush();
+    return 0;
+}
 
 int usage_error(const std::string& why) {
     std::cerr << "error: " << why << "\n(bench tracker --help shows the options)\n";
@@ -679,6 +862,7 @@ int usage_error(const std::string& why) {
 
 int tracker_main(const std::vector<std::string>& args) {
     Options opt;
+    bool rounds_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg == "--help" || arg == "-h") {
@@ -689,8 +873,10 @@ int tracker_main(const std::vector<std::string>& args) {
             opt.keep = true;
         } else if (arg == "--json") {
             opt.json = true;
+        } else if (arg == "--compare-standby") {
+            opt.compare_standby = true;
         } else if (arg == "--clients" || arg == "--seconds" || arg == "--threads" || arg == "--bin" ||
-                   arg == "--client") {
+                   arg == "--client" || arg == "--standbys" || arg == "--rounds") {
             if (i + 1 >= args.size()) return usage_error(arg + " needs a value");
             const std::string& value = args[++i];
             if (arg == "--clients") {
@@ -701,6 +887,15 @@ int tracker_main(const std::vector<std::string>& args) {
                 const auto n = parse_long(value, 1, 64);
                 if (!n) return usage_error("--threads wants a number from 1 to 64, got '" + value + "'");
                 opt.threads = static_cast<std::size_t>(*n);
+            } else if (arg == "--standbys") {
+                const auto n = parse_long(value, 0, 8);
+                if (!n) return usage_error("--standbys wants a number from 0 to 8, got '" + value + "'");
+                opt.standbys = static_cast<std::size_t>(*n);
+            } else if (arg == "--rounds") {
+                const auto n = parse_long(value, 1, 100);
+                if (!n) return usage_error("--rounds wants a number from 1 to 100, got '" + value + "'");
+                opt.rounds = static_cast<std::size_t>(*n);
+                rounds_given = true;
             } else if (arg == "--seconds") {
                 const auto s = parse_seconds(value);
                 if (!s) return usage_error("--seconds wants a positive number, got '" + value + "'");
@@ -720,10 +915,13 @@ int tracker_main(const std::vector<std::string>& args) {
             return usage_error("unknown argument '" + arg + "'");
         }
     }
+    if (opt.compare_standby && opt.standbys > 0) {
+        return usage_error("--compare-standby runs with 0 and with 1 standby itself; leave out --standbys");
+    }
+    if (rounds_given && !opt.compare_standby) return usage_error("--rounds goes with --compare-standby");
     try {
         if (opt.bin_dir.empty()) opt.bin_dir = own_bin_dir();
-        TrackerBench bench(std::move(opt));
-        return bench.run();
+        return opt.compare_standby ? run_comparison(opt) : run_phases(opt);
     } catch (const SetupError& e) {
         std::cerr << "error: " << e.what() << std::endl;
     } catch (const zmq::error_t& e) {

@@ -49,13 +49,20 @@ struct Client {
     std::string token;  // from LoginOk
     uint64_t next_request_id = 1;
 
+    // Encodes body with a fresh request id into buf; returns the request id.
+    template <class T>
+    uint64_t encode(msgpack::sbuffer& buf, const T& body) {
+        buf.clear();
+        const uint64_t rid = next_request_id++;
+        p2p::encode_into(buf, rid, body);
+        return rid;
+    }
+
     // Encodes body with a fresh request id into buf and sends it. Returns
     // the request id, or 0 when the send failed.
     template <class T>
     uint64_t send(msgpack::sbuffer& buf, const T& body) {
-        buf.clear();
-        const uint64_t rid = next_request_id++;
-        p2p::encode_into(buf, rid, body);
+        const uint64_t rid = encode(buf, body);
         return conn->send(buf.data(), buf.size()) ? rid : 0;
     }
 };

@@ -9,11 +9,14 @@
 #include <random>
 #include <regex>
 
+#include "actors/curve.hpp"
 #include "child_process.hpp"
 #include "free_ports.hpp"
+#include "libtorrent_reference.hpp"
 #include "raw_tcp_copy.hpp"
 #include "report_table.hpp"
 #include "support.hpp"
+#include "tracker_cluster.hpp"
 
 namespace bench {
 
@@ -22,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json]
+const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json] [--no-libtorrent]
 
 Moves one random file through p2pshare on 127.0.0.1 and times it against a
 raw TCP copy of the same file (sendfile -> recv + write), all in one run:
@@ -30,14 +33,19 @@ raw TCP copy of the same file (sendfile -> recv + write), all in one run:
   1->1   one source, one downloader
   3->1   three sources, one downloader
   1->3   one source, three downloaders at once (until the last is done)
+  libtorrent 1->1, 3->1   the same file through libtorrent 2.0 (tuned, TCP),
+         when a python3 can import it (Debian: python3-libtorrent)
 Wall time runs from typing download_file to the "complete and verified"
-notice, so it includes the downloader's whole-file check. Each case uses
-fresh downloader processes; their peak RSS (VmHWM) is reported.
+notice, so it includes the downloader's whole-file check; libtorrent's runs
+from add_torrent to torrent_finished. Each case uses fresh downloader
+processes; their peak RSS (VmHWM) is reported (libtorrent: anonymous memory,
+as it maps the file it writes).
 
 --size BYTES  file size, suffix K, M or G (default 1G)
 --bin DIR     where tracker and node are (default: bench's own directory)
 --keep        keep the temp dir
 --json        one JSON object per case instead of the table
+--no-libtorrent  leave out the libtorrent cases
 
 Example:
   bench transfer --size 256M
@@ -79,23 +87,21 @@ void make_random_file(const fs::path& path, uint64_t size) {
 
 class Swarm {
 public:
-    Swarm(fs::path bin, fs::path dir) : bin_(std::move(bin)), dir_(std::move(dir)) {
-        ports_ = pick_free_loopback_ports(16);
-        write_text_file(dir_ / "tracker_info.txt",
-                        "127.0.0.1:" + std::to_string(ports_[0]) + " pub=" + std::to_string(ports_[1]) + "\n");
-        tracker_ = ChildProcess::spawn({(bin_ / "tracker").string(), "tracker_info.txt", "1", "--data", "t1"}, dir_);
-        if (!tracker_.wait_for_line(ChildProcess::Stream::err,
-                                    [](std::string_view l) { return l.rfind("tracker 1: ready", 0) == 0; }, 15s)) {
-            throw SetupError("tracker did not start");
-        }
+    // plain: every process runs --plain (no CURVE), to measure what encryption costs.
+    Swarm(fs::path bin, fs::path dir, bool plain)
+        : bin_(std::move(bin)), dir_(std::move(dir)), plain_(plain), tracker_(bin_, dir_, 1, plain) {
+        tracker_.start(1);
+        // Picked once the tracker has bound its ports: they cannot be among these.
+        ports_ = pick_free_loopback_ports(14);
     }
 
     ChildProcess& node(const std::string& name) {
         auto it = nodes_.find(name);
         if (it != nodes_.end()) return it->second;
-        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[2 + nodes_.size()]);
-        auto child = ChildProcess::spawn(
-            {(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name}, dir_);
+        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[nodes_.size()]);
+        std::vector<std::string> argv{(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name};
+        if (plain_) argv.push_back("--plain");
+        auto child = ChildProcess::spawn(argv, dir_);
         if (!child.wait_for_line(ChildProcess::Stream::err,
                                  [](std::string_view l) { return l.rfind("node: ready", 0) == 0; }, 15s)) {
             throw SetupError("node " + name + " did not start");
@@ -120,7 +126,8 @@ public:
             [&](std::string_view l) {
                 const std::string s(l);
                 // A download that stops reports it as a notice, not an error line.
-                if (s.rfind("error: ", 0) == 0 || (s.rfind("notice: ", 0) == 0 && s.find("failed") != std::string::npos)) {
+                if (s.rfind("error: ", 0) == 0 ||
+                    (s.rfind("notice: download of ", 0) == 0 && s.find(" stopped: ") != std::string::npos)) {
                     error = s;
                 }
                 return !error.empty() || std::regex_search(s, re);
@@ -157,8 +164,9 @@ public:
 private:
     fs::path bin_;
     fs::path dir_;
+    bool plain_ = false;
+    TrackerCluster tracker_;
     std::vector<uint16_t> ports_;
-    ChildProcess tracker_;
     std::map<std::string, ChildProcess> nodes_;
 };
 
@@ -200,7 +208,7 @@ CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& gr
 int transfer_main(const std::vector<std::string>& args) {
     uint64_t size = 1ull << 30;
     fs::path bin = own_bin_dir();
-    bool keep = false, json = false;
+    bool keep = false, json = false, libtorrent = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
@@ -210,6 +218,8 @@ int transfer_main(const std::vector<std::string>& args) {
             keep = true;
         } else if (a == "--json") {
             json = true;
+        } else if (a == "--no-libtorrent") {
+            libtorrent = false;
         } else if ((a == "--size" || a == "--bin") && i + 1 < args.size()) {
             if (a == "--bin") {
                 bin = args[++i];
@@ -234,7 +244,7 @@ int transfer_main(const std::vector<std::string>& args) {
         fs::remove(work / "raw-copy.bin");
         results.push_back({"raw TCP copy", raw, 0, "sendfile -> recv + write"});
 
-        Swarm swarm(bin, work);
+        Swarm swarm(bin, work, false);
         // One group per case, so that earlier downloaders are not sources.
         swarm.group("one", "s1", {"d1"});
         swarm.group("three", "s1", {"s2", "s3", "d2"});
@@ -250,6 +260,28 @@ int transfer_main(const std::vector<std::string>& args) {
         results.push_back(run_case(swarm, "p2pshare 1->1", "one", {"d1"}, work));
         results.push_back(run_case(swarm, "p2pshare 3->1", "three", {"d2"}, work));
         results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work));
+        {
+            // The same 1->1 without CURVE: what encryption costs.
+            const fs::path plain_dir = work / "plain";
+            fs::create_directories(plain_dir);
+            fs::create_hard_link(work / "data.bin", plain_dir / "data.bin");
+            Swarm plain(bin, plain_dir, true);
+            plain.group("one", "s1", {"d1"});
+            plain.say("s1", "upload_file data.bin one");
+            plain.expect("s1", "^ok: sharing data.bin in ", 300s);
+            results.push_back(run_case(plain, "p2pshare 1->1 --plain", "one", {"d1"}, plain_dir));
+        }
+        LibtorrentRun lt;
+        if (libtorrent) {
+            lt = run_libtorrent_reference(bin, work / "data.bin", work);
+        } else {
+            lt.skipped = "--no-libtorrent";
+        }
+        for (const auto& c : lt.cases) {
+            results.push_back({c.name, c.seconds, c.anon_peak_kib,
+                               "anon RSS; VmHWM " + fixed(static_cast<double>(c.vmhwm_kib) / 1024, 0) +
+                                   " MiB with the mapped file"});
+        }
 
         const double gib = static_cast<double>(size) / 1e9;
         Table table({"<case", "wall s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "<detail"});
@@ -268,12 +300,14 @@ int transfer_main(const std::vector<std::string>& args) {
         }
         if (!json) {
             std::cout << "file " << group_digits(size) << " bytes, loopback, one run; "
-                      << "1->3 GB/s counts the bytes all three received\n";
+                      << "1->3 GB/s counts the bytes all three received; every p2pshare case uses CURVE "
+                         "(encrypted) except the one marked --plain\n";
             table.print(std::cout);
-            std::cout << "libtorrent reference: "
-                      << (fs::exists("/usr/lib/python3/dist-packages/libtorrent.cpython-311-x86_64-linux-gnu.so")
-                              ? "python3-libtorrent is installed but this mode does not drive it yet"
-                              : "python3-libtorrent not installed; see ../shared/BENCHMARKS.md for its figures")
+            if (!lt.version.empty()) std::cout << lt.version << ": v1 torrent, 512 KiB pieces, tuned (docs/bench.md)\n";
+        }
+        if (!lt.skipped.empty()) {
+            std::cout << (json ? JsonObject().add("case", "libtorrent").add("skipped", lt.skipped).str()
+                               : "libtorrent skipped: " + lt.skipped)
                       << "\n";
         }
         return 0;

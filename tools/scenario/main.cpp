@@ -20,6 +20,7 @@ namespace {
 constexpr int exit_passed = 0;
 constexpr int exit_step_failed = 1;
 constexpr int exit_usage_error = 2;
+constexpr int exit_skipped = 77;  // automake's and ctest's (SKIP_RETURN_CODE) convention
 
 // Started with a standard fd closed (CI gives no stdin), the runner's first
 // pipe would take fd 0, and dup2 in the child would then go wrong.
@@ -60,7 +61,7 @@ int run(int argc, char** argv) {
     return exit_usage_error;
   }
 
-  bool passed = false;
+  RunResult result = RunResult::failed;
   {
     // Scoped so that every child is terminated and reaped before the work
     // dir it writes into is removed.
@@ -70,17 +71,22 @@ int run(int argc, char** argv) {
       state.processes.observe_lines(
           [&transcript](std::string_view process, std::string_view line) { transcript.output_line(process, line); });
     }
-    passed = run_scenario(parsed.script, state, {command_line.verbose, command_line.transcript ? &transcript : nullptr},
+    result = run_scenario(parsed.script, state, {command_line.verbose, command_line.transcript ? &transcript : nullptr},
                           std::cout, std::cerr);
   }
-  if (passed && !command_line.keep_work_dir) {
+  if (result != RunResult::failed && !command_line.keep_work_dir) {
     remove_work_dir(work_dir);
-  } else if (passed) {
+  } else if (result != RunResult::failed) {
     std::cout << "work dir kept: " << work_dir.string() << "\n";
   } else {
     std::cerr << "work dir kept: " << work_dir.string() << "\n";
   }
-  return passed ? exit_passed : exit_step_failed;
+  switch (result) {
+    case RunResult::passed: return exit_passed;
+    case RunResult::skipped: return exit_skipped;
+    case RunResult::failed: break;
+  }
+  return exit_step_failed;
 }
 
 }  // namespace

@@ -29,6 +29,8 @@ class RunState {
   LoopbackPortPicker port_picker;
   ProcessTable processes;
   RandomEngine random;
+  // `cleanup` commands, substituted, in the order they were added.
+  std::vector<std::vector<std::string>> cleanups;
 
   // $WORK, $BIN, $PORT(NAME), $PUBPORT(NAME) replaced; StepFailure on an unknown name.
   std::string substituted(std::string_view text) const;

@@ -1,6 +1,8 @@
 #pragma once
-// Runs a parsed script step by step, stopping at the first failure, and
-// prints the verbose "ok" lines, the failure report or the PASS line.
+// Runs a parsed script step by step, stopping at the first failure (or at
+// a `require` the machine does not meet), then stops every child and runs
+// the `cleanup` commands; prints the verbose "ok" lines, the failure
+// report, the SKIP line or the PASS line.
 
 #include <iosfwd>
 
@@ -15,8 +17,10 @@ struct RunOptions {
   Transcript* transcript = nullptr;  // --transcript
 };
 
-// True when every step passed.
-bool run_scenario(const Script& script, RunState& state, const RunOptions& options, std::ostream& out,
-                  std::ostream& err);
+// A cleanup command that fails makes the run fail, whatever the steps did.
+enum class RunResult { passed, failed, skipped };
+
+RunResult run_scenario(const Script& script, RunState& state, const RunOptions& options, std::ostream& out,
+                       std::ostream& err);
 
 }  // namespace scenario

@@ -169,6 +169,13 @@ void parse_keyword_step(Step& step, const std::vector<std::string>& words) {
     require_word_count(words, 3, "sha256-equal PATH1 PATH2");
     step.kind = StepKind::sha256_equal;
     step.words = {words[1], words[2]};
+  } else if (keyword == "require") {
+    if (words.size() != 2 || words[1] != "root") throw LineError("expected: require root");
+    step.kind = StepKind::require_root;
+  } else if (keyword == "cleanup") {
+    if (words.size() < 2) throw LineError("expected: cleanup COMMAND...");
+    step.kind = StepKind::add_cleanup;
+    step.words.assign(words.begin() + 1, words.end());
   } else if (keyword == "absent" || keyword == "exists") {
     require_word_count(words, 2, keyword == "absent" ? "absent PATH" : "exists PATH");
     step.kind = keyword == "absent" ? StepKind::require_absent : StepKind::require_exists;

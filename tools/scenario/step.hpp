@@ -30,6 +30,8 @@ enum class StepKind {
   require_absent,    // absent PATH
   require_exists,    // exists PATH
   send_garbage,      // garbage NAME
+  require_root,      // require root
+  add_cleanup,       // cleanup COMMAND...
 };
 
 struct Step {

@@ -1,7 +1,10 @@
 #include "step_executor.hpp"
 
+#include <unistd.h>
+
 #include <exception>
 #include <fstream>
+#include <string>
 
 #include "file_checks.hpp"
 #include "garbage_sender.hpp"
@@ -69,6 +72,12 @@ StepOutcome run_file_step(RunState& state, const Step& step) {
   return StepOutcome::pass();
 }
 
+StepOutcome require_root() {
+  const uid_t uid = ::geteuid();
+  if (uid == 0) return StepOutcome::pass();
+  return StepOutcome::skip("needs root (running as uid " + std::to_string(uid) + ")");
+}
+
 StepOutcome dispatch(RunState& state, const Step& step) {
   switch (step.kind) {
     case StepKind::declare_trackers: return declare_trackers(state, step);
@@ -85,6 +94,10 @@ StepOutcome dispatch(RunState& state, const Step& step) {
     case StepKind::wait_exit: return wait_exit(state, step);
     case StepKind::sleep: return keep_pumping(state.processes, step.seconds);
     case StepKind::send_garbage: return send_garbage_to(state, step);
+    case StepKind::require_root: return require_root();
+    case StepKind::add_cleanup:
+      state.cleanups.push_back(state.substituted(step.words));
+      return StepOutcome::pass();
     case StepKind::make_file:
     case StepKind::sha256_equal:
     case StepKind::require_absent:

@@ -14,6 +14,9 @@ struct StepOutcome {
   std::string reason;
   // Whose recent output explains the failure; empty means everyone's.
   std::vector<std::string> concerned_processes;
+  // Not passed, yet not failed either: the machine cannot run the script
+  // (`require root` as another user); the run stops and says so.
+  bool skipped = false;
 
   static StepOutcome pass() { return {}; }
   static StepOutcome fail(std::string reason, std::string process = {}) {
@@ -21,6 +24,7 @@ struct StepOutcome {
     if (!process.empty()) outcome.concerned_processes.push_back(std::move(process));
     return outcome;
   }
+  static StepOutcome skip(std::string reason) { return {false, std::move(reason), {}, true}; }
 };
 
 class StepFailure : public std::runtime_error {

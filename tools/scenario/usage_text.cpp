@@ -6,7 +6,8 @@ std::string_view usage_text() {
   return R"(usage: scenario FILE.scn [--bin DIR] [--work DIR] [--keep] [--verbose] [--transcript]
 
 Replays a scripted multi-process scenario. Exit status: 0 every step passed,
-1 a step failed (the report names its line), 2 usage or script error.
+1 a step failed (the report names its line) or a cleanup command failed,
+2 usage or script error, 77 skipped (a `require` the machine does not meet).
 
   --bin DIR    where `tracker` and `node` are (default: this program's directory)
   --work DIR   work dir (created; must be empty). Default: a fresh /tmp/p2pscn.XXXXXX
@@ -33,6 +34,9 @@ Script: one step per line; blank lines and lines starting with # are skipped.
   sha256-equal PATH1 PATH2       both files exist and have the same SHA-256
   absent PATH / exists PATH      PATH must not exist / must exist
   garbage NAME                   send hostile TCP and ZeroMQ input to NAME's port (and PUB port)
+  require root                   stop here, exit status 77 (skipped), unless running as root
+  cleanup COMMAND...             run COMMAND in WORK when the run ends (pass, fail or skip), after
+                                 every child is stopped, the last added first; it must exit 0
 
 Commands:  tracker: BIN/tracker WORK/tracker_info.txt K --data WORK/tK
            node:    BIN/node 127.0.0.1:PORT WORK/tracker_info.txt --data WORK/NAME ARGS...
