@@ -1,5 +1,6 @@
 #include "messages/envelope.hpp"
 
+#include "messages/bounded_unpack.hpp"
 #include "messages/limits.hpp"
 
 namespace p2p {
@@ -54,8 +55,7 @@ Result<Envelope> decode_envelope(const void* data, std::size_t size) {
         const msgpack::unpack_limit limit(limits::kMaxArray, limits::kMaxMap, limits::kMaxString,
                                           limits::kMaxBin, limits::kMaxExt, limits::kMaxDepth);
         std::size_t offset = 0;
-        env.handle_ = msgpack::unpack(static_cast<const char*>(data), size, offset, nullptr,
-                                      nullptr, limit);
+        env.handle_ = unpack_bounded(static_cast<const char*>(data), size, offset, limit);
         if (offset != size) return fail("trailing bytes after envelope");
     } catch (const std::exception& e) {
         return fail(std::string("undecodable message: ") + e.what());

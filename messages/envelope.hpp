@@ -4,7 +4,9 @@
 //
 // decode() never throws on bad bytes: truncated input, wrong types, unknown
 // kinds and anything past the limits in limits.hpp come back as a Failure that
-// the caller counts and answers (or drops). Asserts are for our own bugs only.
+// the caller counts and answers (or drops). It allocates only for what the
+// bytes hold, never for what a header claims (bounded_unpack.hpp). Asserts
+// are for our own bugs only.
 #include <cstdint>
 #include <string>
 #include <string_view>
