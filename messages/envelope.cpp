@@ -47,9 +47,9 @@ std::string_view kind_name(Kind k) {
 
 bool is_known_kind(uint16_t raw) { return kind_name(static_cast<Kind>(raw)) != "Unknown"; }
 
-Result<Envelope> decode_envelope(const void* data, std::size_t size) {
+Result<Envelope> decode_envelope(const void* data, std::size_t size, std::size_t max_bytes) {
     if (size == 0) return fail("empty message");
-    if (size > static_cast<std::size_t>(limits::kControlFrameBytes)) return fail("message too large");
+    if (size > max_bytes) return fail("message too large");
     Envelope env;
     try {
         const msgpack::unpack_limit limit(limits::kMaxArray, limits::kMaxMap, limits::kMaxString,
