@@ -163,30 +163,38 @@ TEST_CASE("check_login: the checks made before hashing the password", "[machine]
     f.user("alice");
 
     SECTION("a known user returns its stored salt and hash") {
-        auto r = check_login(f.state, msg::Login{"alice", "pw", "node-a", "e"});
+        auto r = check_login(f.state, msg::Login{"alice", "pw", "node-a", "127.0.0.1:7000"});
         REQUIRE(r.ok());
         CHECK(r->salt == "salt-alice");
         CHECK(r->hash == "hash-alice");
         CHECK(r->iterations == 1000);
     }
     SECTION("an unknown user gets the words of a wrong password, not which was wrong") {
-        auto r = check_login(f.state, msg::Login{"mallory", "pw", "node-a", "e"});
+        auto r = check_login(f.state, msg::Login{"mallory", "pw", "node-a", "127.0.0.1:7000"});
         REQUIRE_FALSE(r.ok());
         CHECK(r.error() == "wrong user name or password");
         CHECK(r.error().find("mallory") == std::string::npos);
     }
     SECTION("bad names and passwords are refused") {
-        CHECK_FALSE(check_login(f.state, msg::Login{"", "pw", "n", "e"}).ok());
-        CHECK_FALSE(check_login(f.state, msg::Login{"a/b", "pw", "n", "e"}).ok());
-        CHECK_FALSE(check_login(f.state, msg::Login{"alice", "", "n", "e"}).ok());
-        CHECK_FALSE(check_login(f.state, msg::Login{"alice", std::string(257, 'p'), "n", "e"}).ok());
+        CHECK_FALSE(check_login(f.state, msg::Login{"", "pw", "n", "127.0.0.1:7000"}).ok());
+        CHECK_FALSE(check_login(f.state, msg::Login{"a/b", "pw", "n", "127.0.0.1:7000"}).ok());
+        CHECK_FALSE(check_login(f.state, msg::Login{"alice", "", "n", "127.0.0.1:7000"}).ok());
+        CHECK_FALSE(check_login(f.state, msg::Login{"alice", std::string(257, 'p'), "n", "127.0.0.1:7000"}).ok());
+    }
+    SECTION("an endpoint other nodes could not connect to is refused") {
+        for (const char* bad : {"e", "", "garbage:7000", "127.0.0.1", "127.0.0.1:0", "tcp://127.0.0.1:7000"}) {
+            INFO("endpoint '" << bad << "'");
+            auto r = check_login(f.state, msg::Login{"alice", "pw", "node-a", bad});
+            REQUIRE_FALSE(r.ok());
+            CHECK_THAT(r.error(), Catch::StartsWith("endpoint "));
+        }
     }
     SECTION("who is online is not revealed before the password matched") {
         // The "logged in elsewhere" refusal comes from apply(StoredOpenSession),
         // which only runs after the hash matched.
         f.login("alice", "node-a");
-        CHECK(check_login(f.state, msg::Login{"alice", "pw", "node-b", "e"}).ok());
-        CHECK(check_login(f.state, msg::Login{"alice", "pw", "node-a", "e"}).ok());
+        CHECK(check_login(f.state, msg::Login{"alice", "pw", "node-b", "127.0.0.1:7000"}).ok());
+        CHECK(check_login(f.state, msg::Login{"alice", "pw", "node-a", "127.0.0.1:7000"}).ok());
     }
 }
 
