@@ -8,6 +8,8 @@
 #
 # Inputs that reach new code are kept in build-fuzz/corpus/<target>/ and
 # reused by the next run; the committed seeds are tests/fuzz/corpus/<target>/.
+# FUZZ_ARGS adds libFuzzer flags, e.g. FUZZ_ARGS=-max_len=70000 for bugs that
+# need inputs longer than the default 4 KiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,12 +20,12 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
   exit 2
 fi
 if ! command -v clang++ >/dev/null; then
-  echo "fuzz.sh: clang++ is missing (apt-get install clang)" >&2
+  echo "fuzz.sh: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2
   exit 2
 fi
 
 build=build-fuzz
-CXX=clang++ cmake -S . -B "$build" -DP2P_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+CXX=clang++ cmake -S . -B "$build" -DP2P_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=Fuzz >/dev/null
 cmake --build "$build" --target fuzzers -j2 >"$build/build.log" 2>&1 || {
   cat "$build/build.log" >&2
   exit 2
@@ -41,8 +43,7 @@ dict_of() {
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for bin in "$build"/fuzz/fuzz_*; do
-    name=${bin##*/fuzz_}
-    [ "$name" = seeds ] || targets+=("$name")
+    targets+=("${bin##*/fuzz_}")
   done
 fi
 
@@ -64,6 +65,8 @@ for name in "${targets[@]}"; do
         -artifact_prefix="$build/findings/$name-")
   dict=$(dict_of "$name")
   [ -z "$dict" ] || args+=(-dict="$dict")
+  # shellcheck disable=SC2206 # FUZZ_ARGS is a list of flags
+  args+=(${FUZZ_ARGS:-})
   # New inputs go to the first directory; the seeds are only read.
   rc=0
   nice -n 5 "$bin" "${args[@]}" "$corpus" "tests/fuzz/corpus/$name" >"$log" 2>&1 || rc=$?

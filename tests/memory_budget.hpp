@@ -14,6 +14,14 @@
 #include <stdexcept>
 #include <string>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define P2P_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define P2P_TEST_UNDER_ASAN 1
+#endif
+#endif
+
 namespace p2p::test {
 
 inline std::size_t data_segment_bytes() {
@@ -31,7 +39,7 @@ inline constexpr std::size_t kDecodeBudget = std::size_t{16} << 20;
 
 template <class F>
 auto with_memory_budget(std::size_t budget, F f) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(P2P_TEST_UNDER_ASAN)
     (void)budget;
     return f();
 #else

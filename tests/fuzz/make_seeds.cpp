@@ -1,6 +1,6 @@
 // Writes the seed corpora (tests/fuzz/corpus/<target>/) from the project's
 // own encoders, so that every seed is a real, valid input the fuzzer then
-// mutates. Usage: fuzz_seeds DIR (normally tests/fuzz/corpus).
+// mutates. Usage: make_seeds DIR (normally tests/fuzz/corpus).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -185,7 +185,7 @@ void texts() {
 
 int main(int argc, char** argv) {
     if (argc != 2) {
-        std::cerr << "usage: fuzz_seeds DIR\n";
+        std::cerr << "usage: make_seeds DIR\n";
         return 2;
     }
     out_dir = argv[1];
