@@ -1,9 +1,11 @@
 // The journal reader (the walk recover() makes over journal.log) on any
-// bytes, then decode_command on every record it keeps.
+// bytes, then what the tracker's recovery does with every record it keeps:
+// decode_command, and apply() to the state.
 //
 // Repair mode (fuzz_support.hpp) rewrites each record's crc so the walk goes
 // past it; the lengths and seqs stay as the mutator made them.
 #include "fuzz_command.hpp"
+#include "tracker/core/machine.hpp"
 #include "tracker/storage/crc32c.hpp"
 #include "tracker/storage/file_io.hpp"
 #include "tracker/storage/journal.hpp"
@@ -64,6 +66,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
         FUZZ_CHECK(after.records.size() == scan.records.size() - scan.records.size() / 2 - 1,
                    "a snapshot seq kept the wrong records");
     }
-    for (const auto& r : scan.records) fuzz::check_command(r.payload);
+    // Then what recovery does with them: decode each and apply it.
+    p2p::tracker::State state;
+    for (const auto& r : scan.records) {
+        fuzz::check_command(r.payload);
+        if (auto command = p2p::tracker::decode_command(r.payload)) p2p::tracker::apply(state, *command);
+    }
     return 0;
 }

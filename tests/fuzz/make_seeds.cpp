@@ -7,10 +7,10 @@
 
 #include "messages/envelope.hpp"
 #include "messages/peer_protocol.hpp"
-#include "messages/sha256.hpp"
 #include "messages/ticket.hpp"
 #include "node/engine/engine_protocol.hpp"
 #include "node/files/resume_record.hpp"
+#include "sample_history.hpp"
 #include "tracker/core/machine.hpp"
 #include "tracker/storage/crc32c.hpp"
 #include "tracker/storage/file_io.hpp"
@@ -30,15 +30,6 @@ void write(const std::string& target, const std::string& name, std::string_view 
     const auto dir = out_dir / target;
     fs::create_directories(dir);
     std::ofstream(dir / name, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-files::FileMeta meta_of(const std::string& name, uint64_t size) {
-    files::FileMeta m{name, size, files::kMinPieceSize, {}, {}};
-    for (uint64_t i = 0; i < files::num_pieces(size, m.piece_size); ++i) {
-        m.piece_hashes.push_back(files::sha256(name + std::to_string(i)));
-    }
-    m.file_id = files::file_id_of(m.piece_hashes);
-    return m;
 }
 
 msg::Ticket signed_ticket(const files::FileMeta& meta) {
@@ -89,27 +80,6 @@ void envelopes(const files::FileMeta& meta) {
     put(tracker::StoredCloseSession{tok, "stopped heartbeating"});
 }
 
-// A short history, applied to a real state machine, so the snapshot seeds
-// hold a state the tracker could have reached.
-std::vector<tracker::Command> history(const files::FileMeta& meta) {
-    const std::string a = "tok-alice", b = "tok-bob";
-    return {
-        tracker::StoredCreateUser{"alice", std::string(16, 's'), std::string(32, 'h'), 100000},
-        tracker::StoredCreateUser{"bob", std::string(16, 't'), std::string(32, 'i'), 100000},
-        tracker::StoredOpenSession{a, "alice", "node-a", "127.0.0.1:7000"},
-        tracker::StoredOpenSession{b, "bob", "node-b", "127.0.0.1:7001"},
-        msg::CreateGroup{a, "physics"},
-        msg::JoinGroup{b, "physics"},
-        msg::AcceptRequest{a, "physics", "bob"},
-        msg::ShareFile{a, "physics", meta, true},
-        msg::ShareFile{b, "physics", meta, false},
-        msg::StopShare{b, "physics", meta.name},
-        msg::LeaveGroup{b, "physics"},
-        msg::Logout{a},
-        tracker::StoredCloseSession{b, "stopped heartbeating"},
-    };
-}
-
 std::string journal_of(const std::vector<tracker::Command>& commands, uint64_t first_seq) {
     std::string out;
     uint64_t seq = first_seq;
@@ -134,8 +104,11 @@ std::string snapshot_file(uint64_t seq, std::string_view payload) {
     return file;
 }
 
-void tracker_files(const files::FileMeta& meta) {
-    const auto commands = history(meta);
+// Applied to a real state machine, so the snapshot seeds hold a state the
+// tracker could have reached.
+void tracker_files() {
+    auto commands = fuzz::sample_history();
+    for (auto& c : fuzz::sample_endings()) commands.push_back(std::move(c));
     for (std::size_t i = 0; i < commands.size(); ++i) {
         write("command", "command-" + std::to_string(i), tracker::encode_command(commands[i]));
     }
@@ -160,7 +133,7 @@ void resume_records(const files::FileMeta& meta) {
     write("resume", "record", kAsIs + file);
     write("resume", "repair-record", kRepair + file.substr(files::kResumeHeaderBytes));
     write("shares", "two", node::pack_body(std::vector<node::ServeFile>{{"physics", "/data/run42.bin", meta},
-                                                                         {"chem", "/data/empty", meta_of("empty", 0)}}));
+                                                                         {"chem", "/data/empty", fuzz::sample_meta("empty", 0)}}));
 }
 
 void texts() {
@@ -189,9 +162,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     out_dir = argv[1];
-    const auto meta = meta_of("run42.bin", 2 * files::kMinPieceSize + 100);
+    const auto meta = fuzz::sample_meta();
     envelopes(meta);
-    tracker_files(meta);
+    tracker_files();
     resume_records(meta);
     texts();
     return 0;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "machine_fixture.hpp"
+#include "machine_invariants.hpp"
 #include "messages/envelope.hpp"
 
 using namespace p2p;
@@ -663,10 +664,6 @@ void random_session(Fixture& f, unsigned seed, int ops) {
     }
 }
 
-bool contains_member(const Group& g, const std::string& user) {
-    return std::find(g.members.begin(), g.members.end(), user) != g.members.end();
-}
-
 std::size_t count_changed(const std::vector<Command>& commands) {
     State s;
     std::size_t changed = 0;
@@ -774,29 +771,7 @@ TEST_CASE("invariants hold after every command of a long random session", "[mach
             // Refused, or a ShareFile repeating what the tracker already had.
             if (!std::holds_alternative<msg::ShareFile>(f.applied[i])) REQUIRE(std::holds_alternative<msg::Error>(o.reply));
         }
-        std::set<std::string> session_users, session_nodes;
-        for (const auto& [tok, sess] : s.sessions) {
-            INFO("command " << i << ", token " << tok);
-            REQUIRE(s.users.count(sess.user) == 1);
-            REQUIRE(session_users.insert(sess.user).second);     // one session per user
-            REQUIRE(session_nodes.insert(sess.node_id).second);  // one session per node
-        }
-        for (const auto& [name, g] : s.groups) {
-            INFO("command " << i << ", group " << name);
-            REQUIRE_FALSE(g.members.empty());
-            REQUIRE(g.owner == g.members.front());
-            std::set<std::string> seen;
-            for (const auto& m : g.members) REQUIRE(seen.insert(m).second);
-            for (const auto& p : g.pending) REQUIRE(seen.insert(p).second);  // no duplicates, disjoint
-            for (const auto& u : seen) REQUIRE(s.users.count(u) == 1);
-            for (const auto& [file_name, file] : g.files) {
-                INFO("file " << file_name);
-                REQUIRE(file.meta.name == file_name);
-                REQUIRE(files::check_meta(file.meta).ok());
-                REQUIRE_FALSE(file.sharers.empty());
-                for (const auto& [u, complete] : file.sharers) REQUIRE(contains_member(g, u));
-            }
-        }
+        if (auto broken = broken_invariant(s)) FAIL("after command " << i << ": " << *broken);
     }
     CHECK(s == f.state);
 }
