@@ -1,5 +1,6 @@
 #include "messages/envelope.hpp"
 
+#include "messages/bounded_unpack.hpp"
 #include "messages/limits.hpp"
 
 namespace p2p {
@@ -54,16 +55,15 @@ std::string_view kind_name(Kind k) {
 
 bool is_known_kind(uint16_t raw) { return kind_name(static_cast<Kind>(raw)) != "Unknown"; }
 
-Result<Envelope> decode_envelope(const void* data, std::size_t size) {
+Result<Envelope> decode_envelope(const void* data, std::size_t size, std::size_t max_bytes) {
     if (size == 0) return fail("empty message");
-    if (size > static_cast<std::size_t>(limits::kControlFrameBytes)) return fail("message too large");
+    if (size > max_bytes) return fail("message too large");
     Envelope env;
     try {
         const msgpack::unpack_limit limit(limits::kMaxArray, limits::kMaxMap, limits::kMaxString,
                                           limits::kMaxBin, limits::kMaxExt, limits::kMaxDepth);
         std::size_t offset = 0;
-        env.handle_ = msgpack::unpack(static_cast<const char*>(data), size, offset, nullptr,
-                                      nullptr, limit);
+        env.handle_ = unpack_bounded(static_cast<const char*>(data), size, offset, limit);
         if (offset != size) return fail("trailing bytes after envelope");
     } catch (const std::exception& e) {
         return fail(std::string("undecodable message: ") + e.what());

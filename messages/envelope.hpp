@@ -4,7 +4,9 @@
 //
 // decode() never throws on bad bytes: truncated input, wrong types, unknown
 // kinds and anything past the limits in limits.hpp come back as a Failure that
-// the caller counts and answers (or drops). Asserts are for our own bugs only.
+// the caller counts and answers (or drops). It allocates only for what the
+// bytes hold, never for what a header claims (bounded_unpack.hpp). Asserts
+// are for our own bugs only.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include <msgpack.hpp>
 
 #include "messages/kind.hpp"
+#include "messages/limits.hpp"
 #include "messages/result.hpp"
 
 namespace p2p {
@@ -41,16 +44,19 @@ public:
     }
 
 private:
-    friend Result<Envelope> decode_envelope(const void* data, std::size_t size);
+    friend Result<Envelope> decode_envelope(const void* data, std::size_t size, std::size_t max_bytes);
     Kind kind_ = Kind::Ok;
     uint64_t request_id_ = 0;
     msgpack::object_handle handle_;
     msgpack::object body_;
 };
 
-Result<Envelope> decode_envelope(const void* data, std::size_t size);
-inline Result<Envelope> decode_envelope(std::string_view bytes) {
-    return decode_envelope(bytes.data(), bytes.size());
+// max_bytes is a frame's limit unless the caller bounds the size itself (the
+// journal's reader, see decode_command).
+Result<Envelope> decode_envelope(const void* data, std::size_t size,
+                                 std::size_t max_bytes = limits::kControlFrameBytes);
+inline Result<Envelope> decode_envelope(std::string_view bytes, std::size_t max_bytes = limits::kControlFrameBytes) {
+    return decode_envelope(bytes.data(), bytes.size(), max_bytes);
 }
 
 bool is_known_kind(uint16_t raw);

@@ -10,7 +10,10 @@ namespace p2p::limits {
 // peer that sends a bigger frame before we ever see it.
 inline constexpr int64_t kControlFrameBytes = 16 * 1024 * 1024;
 inline constexpr std::size_t kMaxString = 1 << 20;
-inline constexpr std::size_t kMaxBin = 16 * 1024 * 1024;
+// A bin decodes into the same std::string as a str, which we encode as a str
+// when we pass it on (the journal, replies to other nodes). A larger bin
+// limit let in strings that we could then not read back ourselves.
+inline constexpr std::size_t kMaxBin = kMaxString;
 inline constexpr std::size_t kMaxArray = 1 << 20;
 inline constexpr std::size_t kMaxMap = 256;
 inline constexpr std::size_t kMaxDepth = 8;

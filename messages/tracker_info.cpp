@@ -62,7 +62,9 @@ Result<std::pair<std::string, uint16_t>> parse_host_port(std::string_view text) 
     std::string host(text.substr(0, colon));
     if (host == "localhost") host = "127.0.0.1";
     in_addr addr{};
-    if (inet_pton(AF_INET, host.c_str(), &addr) != 1) {
+    // inet_pton reads a C string: "127.0.0.1\0junk" would pass as 127.0.0.1
+    // and keep the junk in every endpoint built from host.
+    if (host.find('\0') != std::string::npos || inet_pton(AF_INET, host.c_str(), &addr) != 1) {
         return fail("'" + host + "' is not an IPv4 address");
     }
     auto port = parse_port(text.substr(colon + 1));

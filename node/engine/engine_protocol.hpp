@@ -21,6 +21,7 @@
 
 #include <msgpack.hpp>
 
+#include "messages/bounded_unpack.hpp"
 #include "messages/file_meta.hpp"
 #include "messages/file_protocol.hpp"
 
@@ -66,10 +67,13 @@ std::string pack_body(const T& body) {
     return std::string(buf.data(), buf.size());
 }
 
-// Our own pipe: a failure here is a bug, so it throws.
+// Our own pipe: a failure here is a bug, so it throws. Also reads
+// shares.msgpack from the data dir, where a damaged file must cost an
+// exception, not memory for the elements a corrupt header claims.
 template <class T>
 T unpack_body(const void* data, std::size_t size) {
-    auto handle = msgpack::unpack(static_cast<const char*>(data), size);
+    std::size_t offset = 0;
+    auto handle = unpack_bounded(static_cast<const char*>(data), size, offset, msgpack::unpack_limit());
     T out;
     handle.get().convert(out);
     return out;

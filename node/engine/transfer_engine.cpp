@@ -12,6 +12,7 @@
 #include "actors/loop.hpp"
 #include "messages/envelope.hpp"
 #include "messages/peer_protocol.hpp"
+#include "messages/tracker_info.hpp"
 #include "messages/tracker_protocol.hpp"
 #include "node/engine/download.hpp"
 #include "node/engine/engine_protocol.hpp"
@@ -242,6 +243,9 @@ private:
             for (uint32_t id : gone) drop_source(d, id, "");
         }
         for (const auto& l : list) {
+            // Another user's claim, relayed by the tracker: connect() throws on
+            // an endpoint it cannot parse, which would stop this whole engine.
+            if (!parse_host_port(l.endpoint)) continue;
             if (l.endpoint == config_.endpoint || d.banned.count(l.endpoint)) continue;
             if (auto c = d.cooling.find(l.endpoint); c != d.cooling.end() && c->second > now) continue;
             bool present = false;

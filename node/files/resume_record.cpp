@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "messages/bounded_unpack.hpp"
 #include "messages/sha256.hpp"
 
 namespace p2p::files {
@@ -67,8 +68,9 @@ void write_all(int fd, std::string_view bytes, const std::string& what) {
     }
 }
 
-// The limits make a corrupt length field fail instead of allocating
-// gigabytes; the sizes are those a valid record can need.
+// The sizes are those a valid record can need; anything bigger is corrupt.
+// (unpack_bounded keeps a length within them from allocating for elements
+// the file does not hold: 2^26 hashes would otherwise be 1.5 GiB of slots.)
 msgpack::unpack_limit resume_limits() {
     return msgpack::unpack_limit(/*array=*/kMaxPieces, /*map=*/16,
                                  /*str=*/bitfield_bytes(kMaxPieces) + 4096,
@@ -128,8 +130,8 @@ Result<ResumeRecord> decode_resume(std::string_view bytes) {
     ResumeRecord record;
     try {
         std::size_t offset = 0;
-        const msgpack::object_handle handle = msgpack::unpack(
-            payload.data(), payload.size(), offset, nullptr, nullptr, resume_limits());
+        const msgpack::object_handle handle =
+            unpack_bounded(payload.data(), payload.size(), offset, resume_limits());
         if (offset != payload.size()) return fail("trailing bytes after the record");
         if (handle.get().type != msgpack::type::MAP) return fail("record is not a map");
         handle.get().convert(record);

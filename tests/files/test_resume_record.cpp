@@ -4,6 +4,7 @@
 
 #include "node/files/resume_record.hpp"
 #include "test_util.hpp"
+#include "tests/memory_budget.hpp"
 
 using namespace p2p::files;
 namespace fs = std::filesystem;
@@ -153,6 +154,13 @@ TEST_CASE("resume payloads with a valid checksum but bad content are refused", "
         payload = std::string("\xdd\xff\xff\xff\xff", 5);  // array32 of 4 billion
         expect = "undecodable";
     }
+    SECTION("nested array lengths within the limits, with no elements (found by fuzz_resume)") {
+        // {meta: {piece_hashes: [2^26 x [2^26 x ...]]}}: both headers allowed,
+        // each asked for 1.5 GiB of slots before the bytes ran out.
+        payload = std::string("\x81\xa4meta\x81\xacpiece_hashes");
+        for (int i = 0; i < 2; ++i) payload += std::string("\xdd\x04\x00\x00\x00", 5);
+        expect = "undecodable: insufficient bytes";
+    }
     SECTION("metadata that fails check_meta") {
         rec.meta.file_id[0] ^= 1;
         payload = packed(rec);
@@ -182,7 +190,7 @@ TEST_CASE("resume payloads with a valid checksum but bad content are refused", "
         payload = packed(rec);
         expect = "past the last piece";
     }
-    auto r = decode_resume(frame(payload));
+    auto r = p2p::test::with_memory_budget(p2p::test::kDecodeBudget, [&] { return decode_resume(frame(payload)); });
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error(), Catch::Contains(expect));
 }

@@ -371,6 +371,35 @@ TEST_CASE("recover refuses a corrupt snapshot", "[journal][snapshot]") {
     CHECK_THROWS_WITH(recover(t.path()), Catch::Contains("bad crc"));
 }
 
+TEST_CASE("scan_journal reads bytes in memory exactly as recover reads the file", "[journal]") {
+    TempDir t;
+    const auto recs = make_records(30);
+    append_all(t.journal(), recs);
+    const std::string good = read_file(t.journal());
+    const uint64_t snap_seq = recs[9].seq;
+
+    auto whole = scan_journal(good);
+    CHECK(whole.records == recs);
+    CHECK(whole.good_bytes == good.size());
+    CHECK(whole.stop_reason.empty());
+    CHECK(scan_journal(good, snap_seq).records == std::vector<Record>(recs.begin() + 10, recs.end()));
+    CHECK(scan_journal("").records.empty());
+
+    // Damage in the middle: both stop at the same record, for the same reason.
+    std::string bad = good;
+    const uint64_t at = offsets_of(recs)[17];
+    bad[at + 20] ^= 0x40;
+    write_file(t.journal(), bad);
+    write_snapshot(t.path(), snap_seq, "state");
+    const auto r = recover(t.path());
+    const auto scan = scan_journal(bad, snap_seq);
+    CHECK(scan.records == r.records);
+    CHECK(scan.good_bytes == at);
+    CHECK(scan.stop_reason == "bad crc");
+    REQUIRE(r.log.size() == 1);
+    CHECK_THAT(r.log[0], Catch::Contains("at offset " + std::to_string(at) + " (bad crc)"));
+}
+
 TEST_CASE("I/O errors name the path and the operation", "[journal]") {
     TempDir t;
     const auto missing = t.path() / "no-such-dir" / kJournalFile;

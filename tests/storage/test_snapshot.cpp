@@ -106,6 +106,21 @@ TEST_CASE("a corrupt snapshot throws with the reason", "[snapshot]") {
     CHECK(s->seq == 77);
 }
 
+TEST_CASE("decode_snapshot checks bytes in memory as read_snapshot checks the file", "[snapshot]") {
+    TempDir t;
+    write_snapshot(t.path(), 77, "some tracker state");
+    const std::string good = read_file(t.snapshot());
+    const auto s = decode_snapshot(good, "named.bin");
+    CHECK(s.seq == 77);
+    CHECK(s.bytes == "some tracker state");
+
+    std::string flipped = good;
+    flipped[kHeader] ^= 0x01;
+    CHECK_THROWS_WITH(decode_snapshot(flipped, "named.bin"),
+                      Catch::Contains("snapshot named.bin is corrupt (bad crc)"));
+    CHECK_THROWS_WITH(decode_snapshot(good.substr(0, 27), "named.bin"), Catch::Contains("28-byte header"));
+}
+
 TEST_CASE("write_snapshot into a missing directory throws system_error", "[snapshot]") {
     TempDir t;
     const auto dir = t.path() / "missing";

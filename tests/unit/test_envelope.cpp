@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "messages/envelope.hpp"
+#include "messages/limits.hpp"
 #include "messages/tracker_events.hpp"
 #include "messages/tracker_protocol.hpp"
 
@@ -147,6 +148,39 @@ TEST_CASE("malformed input is a Failure, never a crash") {
         std::string deep(100, '\x91');  // 100 nested one-element arrays
         deep += '\x01';
         CHECK_FALSE(decode_envelope(deep).ok());
+    }
+}
+
+TEST_CASE("a string sent as bin decodes only if it can be sent on as a str") {
+    // [Login, 1, {endpoint: bin(n)}]. A bin of more than kMaxString bytes used
+    // to decode into Login.endpoint; the tracker journaled it as a str and then
+    // refused to start on its own journal ("str size overflow").
+    const auto login_with_bin_endpoint = [](std::size_t n) {
+        msgpack::sbuffer buf;
+        msgpack::packer<msgpack::sbuffer> pk(buf);
+        pk.pack_array(3);
+        pk.pack(static_cast<uint16_t>(Kind::Login));
+        pk.pack(1);
+        pk.pack_map(1);
+        pk.pack(std::string("endpoint"));
+        const std::string bytes(n, 'e');
+        pk.pack_bin(static_cast<uint32_t>(n));
+        pk.pack_bin_body(bytes.data(), static_cast<uint32_t>(n));
+        return std::string(buf.data(), buf.size());
+    };
+    SECTION("up to kMaxString: decodes, and so does its re-encoding") {
+        auto env = decode_envelope(login_with_bin_endpoint(limits::kMaxString));
+        REQUIRE(env.ok());
+        auto login = env->as<msg::Login>();
+        REQUIRE(login.ok());
+        auto again = decode_envelope(encode(1, *login));
+        REQUIRE(again.ok());
+        CHECK(again->as<msg::Login>()->endpoint == login->endpoint);
+    }
+    SECTION("one byte more: refused like a str of that size") {
+        auto env = decode_envelope(login_with_bin_endpoint(limits::kMaxString + 1));
+        REQUIRE_FALSE(env.ok());
+        CHECK_THAT(env.error(), Catch::Contains("bin size overflow"));
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include "machine_fixture.hpp"
 #include "messages/envelope.hpp"
+#include "messages/limits.hpp"
 
 using namespace p2p;
 using namespace p2p::tracker;
@@ -541,6 +542,53 @@ TEST_CASE("files replay from the journal and survive a snapshot", "[machine][fil
         CHECK(back == f.state);
         CHECK(back.groups.at("g1").files.at("movie.bin").sharers == std::map<std::string, bool>{{"bob", true}});
     }
+}
+
+TEST_CASE("a share that fills a frame is journaled and read back, though its journal record is longer",
+          "[machine][files][replay]") {
+    // A ShareFile of exactly one frame (16 MiB), leaving out `complete`. Its
+    // journal record spells `complete` out, 10 bytes past the frame limit,
+    // and decode_command used to refuse it: the tracker would not start again.
+    FilesFixture f;
+    const uint64_t frame = limits::kControlFrameBytes;
+    const auto pack = [&](const files::FileMeta& meta) {
+        msgpack::sbuffer buf;
+        msgpack::packer<msgpack::sbuffer> pk(buf);
+        pk.pack_array(3);
+        pk.pack(static_cast<uint16_t>(Kind::ShareFile));
+        pk.pack(7);
+        pk.pack_map(3);
+        pk.pack(std::string("token"));
+        pk.pack(f.a);
+        pk.pack(std::string("group"));
+        pk.pack(std::string("g1"));
+        pk.pack(std::string("meta"));
+        pk.pack(meta);
+        return std::string(buf.data(), buf.size());
+    };
+    // Hashes (34 bytes each packed) up to ~200 bytes short of the frame, then
+    // a name long enough to fill it to the byte.
+    const auto with_hashes = [](std::size_t n) { return meta_for("n", n * uint64_t{files::kPieceSize}); };
+    files::FileMeta meta = with_hashes(100000);
+    meta = with_hashes(meta.piece_hashes.size() + (frame - 220 - pack(meta).size()) / 34);
+    const std::size_t short_by = frame - pack(meta).size();
+    REQUIRE((short_by > 32 && short_by < 250));
+    meta.name = std::string(short_by, 'n');  // a str8 (2 bytes of header) where "n" was a fixstr (1)
+    REQUIRE(pack(meta).size() == frame);
+
+    const std::string request = pack(meta);
+    auto env = decode_envelope(request);
+    REQUIRE(env.ok());
+    auto share = env->as<msg::ShareFile>();
+    REQUIRE(share.ok());
+    REQUIRE(files::check_meta(share->meta).ok());
+    f.ok(*share);
+
+    const std::string record = encode_command(*share);
+    CHECK(record.size() > frame);
+    auto back = decode_command(record);
+    REQUIRE(back.ok());
+    CHECK(encode_command(*back) == record);
 }
 
 namespace {

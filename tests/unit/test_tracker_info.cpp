@@ -249,6 +249,12 @@ TEST_CASE("parse_host_port", "[tracker_info]") {
             CHECK_FALSE(parse_host_port(bad).ok());
         }
     }
+    SECTION("a NUL byte does not hide the rest of the host (found by fuzz_tracker_info)") {
+        using namespace std::string_literals;
+        CHECK_FALSE(parse_host_port("127.0.0.1\0junk:6000"s).ok());
+        CHECK_FALSE(parse_host_port("127.0.0.1\0:6000"s).ok());
+        CHECK_THAT(parse_error("127.0.0.1\0\0\0:6000\n"s), Catch::Contains("tracker_info.txt:1:"));
+    }
 }
 
 TEST_CASE("check_name: letters, digits, '.', '_' and '-', 1 to 64 of them", "[names]") {

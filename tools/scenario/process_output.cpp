@@ -5,13 +5,15 @@
 #include <system_error>
 #include <utility>
 
+#include "big_stack_thread.hpp"
+
 namespace scenario {
 namespace {
 
 // Output without a newline is split into lines this long: it bounds memory,
 // and the runner's stack (big_stack_thread.hpp) is sized for std::regex on
 // lines this long.
-constexpr std::size_t longest_line = 64 * 1024;
+constexpr std::size_t longest_line = longest_line_bytes;
 
 }  // namespace
 

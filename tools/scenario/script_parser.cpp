@@ -1,10 +1,12 @@
 #include "script_parser.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 
+#include "big_stack_thread.hpp"
 #include "script_checks.hpp"
 #include "script_tokens.hpp"
 
@@ -17,14 +19,24 @@ class LineError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-bool is_process_name(std::string_view name) {
-  static const std::regex valid(R"([A-Za-z0-9_][A-Za-z0-9_.-]*)");
-  return std::regex_match(name.begin(), name.end(), valid);
+// Plain loops, not std::regex: libstdc++ recurses once per character it
+// matches, and a long enough word or line overflowed even the big stack.
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_'; }
+bool is_name_char(char c) { return is_name_start(c) || c == '.' || c == '-'; }
+
+// [A-Za-z0-9_][A-Za-z0-9_.-]*
+std::size_t process_name_length(std::string_view text) {
+  if (text.empty() || !is_name_start(text.front())) return 0;
+  std::size_t length = 1;
+  while (length < text.size() && is_name_char(text[length])) ++length;
+  return length;
 }
 
+bool is_process_name(std::string_view name) { return !name.empty() && process_name_length(name) == name.size(); }
+
 bool is_tracker_name(std::string_view name) {
-  static const std::regex tracker(R"(t[0-9]+)");
-  return std::regex_match(name.begin(), name.end(), tracker);
+  return name.size() >= 2 && name.front() == 't' && std::all_of(name.begin() + 1, name.end(), is_digit);
 }
 
 std::string require_process_name(std::string_view name) {
@@ -72,8 +84,39 @@ double optional_seconds(const std::vector<std::string>& tail, const char* keywor
   return seconds_from(tail[1]);
 }
 
+// libstdc++ 12 reads a repeat count ({N}, {N,M}) or a back-reference (\N)
+// into a long without checking for overflow (undefined behaviour), then
+// narrows it to int: 20 digits overflow, 10 already wrap. Refused before
+// std::regex sees them.
+void require_small_numbers(std::string_view pattern) {
+  constexpr std::size_t max_digits = 9;
+  const auto digits_at = [&](std::size_t at) {
+    std::size_t end = at;
+    while (end < pattern.size() && is_digit(pattern[end])) ++end;
+    return end - at;
+  };
+  const auto require_small = [&](std::size_t at) {
+    const std::size_t digits = digits_at(at);
+    if (digits > max_digits) {
+      throw LineError("bad regex: a repeat count or back-reference has more than " + std::to_string(max_digits) +
+                      " digits");
+    }
+    return digits;
+  };
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      require_small(i + 1);
+      ++i;  // the escaped character is not an operator
+    } else if (pattern[i] == '{') {
+      const std::size_t after = i + 1 + require_small(i + 1);
+      if (after < pattern.size() && pattern[after] == ',') require_small(after + 1);
+    }
+  }
+}
+
 void require_valid_regex(const std::string& pattern) {
   if (pattern.empty()) throw LineError("empty regex");
+  require_small_numbers(pattern);
   try {
     std::regex compiled(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& error) {
@@ -185,17 +228,23 @@ void parse_keyword_step(Step& step, const std::vector<std::string>& words) {
   }
 }
 
+// The operator glued to a process name: "??", "?", "!" or ">"; empty if none.
+std::string_view process_operator(std::string_view text) {
+  if (text.starts_with("??")) return text.substr(0, 2);
+  if (!text.empty() && (text.front() == '?' || text.front() == '!' || text.front() == '>')) return text.substr(0, 1);
+  return {};
+}
+
 Step parse_step(std::string_view line, int line_number) {
   Step step;
   step.line = line_number;
   step.source = std::string(line);
   // NAME> / NAME? / NAME?? / NAME! are told apart from keywords by the
   // operator glued to the first word.
-  static const std::regex process_step(R"(^([A-Za-z0-9_][A-Za-z0-9_.-]*)(\?\?|\?|!|>)(.*)$)");
-  std::smatch match;
-  const std::string owned(line);
-  if (std::regex_match(owned, match, process_step)) {
-    parse_process_step(step, match[1].str(), match[2].str(), match[3].str());
+  const std::size_t name_length = process_name_length(line);
+  const std::string_view op = process_operator(line.substr(name_length));
+  if (name_length > 0 && !op.empty()) {
+    parse_process_step(step, std::string(line.substr(0, name_length)), op, line.substr(name_length + op.size()));
   } else {
     parse_keyword_step(step, words_of(line));
   }
@@ -210,6 +259,13 @@ ParsedScript parse_script_text(std::string_view text, const std::string& path) {
   std::istringstream lines{std::string(text)};
   std::string raw_line;
   for (int line_number = 1; std::getline(lines, raw_line); ++line_number) {
+    // A regex as long as this compiles within the runner's big stack; a
+    // longer one might not.
+    if (raw_line.size() > longest_line_bytes) {
+      parsed.errors.push_back(path + ":" + std::to_string(line_number) + ": error: line is longer than " +
+                              std::to_string(longest_line_bytes) + " bytes");
+      continue;
+    }
     const std::string_view line = trim(raw_line);
     if (line.empty() || line.front() == '#') continue;
     try {

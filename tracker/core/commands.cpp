@@ -18,7 +18,11 @@ Result<Command> as_command(const Envelope& env) {
 }  // namespace
 
 Result<Command> decode_command(std::string_view bytes) {
-    auto env = decode_envelope(bytes);
+    // No frame limit: a record is our encoding of a request that fit in a
+    // frame, and can be longer than it (fields the sender left out are written
+    // out). Refusing it would stop the tracker from starting on its own
+    // journal; the journal bounds a record's size itself.
+    auto env = decode_envelope(bytes, bytes.size());
     if (!env) return fail(env.error());
     switch (env->kind()) {
         case Kind::StoredCreateUser: return as_command<StoredCreateUser>(*env);

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "messages/names.hpp"
+#include "messages/tracker_info.hpp"
 
 namespace p2p::tracker {
 
@@ -415,6 +416,10 @@ std::optional<msg::Error> check_create_user(const State& state, const msg::Creat
 Result<User> check_login(const State& state, const msg::Login& request) {
     if (auto bad = check_name("user", request.user)) return fail(*bad);
     if (auto bad = check_password(request.password)) return fail(*bad);
+    // Other members' nodes connect to it: one they cannot parse stopped their
+    // transfer engines. Checked here, not in apply(), so journals of older
+    // binaries still replay.
+    if (auto endpoint = parse_host_port(request.endpoint); !endpoint) return fail("endpoint " + endpoint.error());
     auto it = state.users.find(request.user);
     // Same words for a wrong user as for a wrong password: don't reveal which.
     if (it == state.users.end()) return fail("wrong user name or password");

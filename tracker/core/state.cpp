@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "messages/bounded_unpack.hpp"
+
 namespace p2p::tracker {
 
 bool operator==(const User& a, const User& b) {
@@ -25,8 +27,12 @@ std::string encode_state(const State& state) {
 }
 
 State decode_state(const std::string& bytes) {
+    // No count or size limit: a big tracker's state is big. Nested deeper
+    // than a State ever is (7) is corrupt.
+    const msgpack::unpack_limit limit(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, /*depth=*/16);
     try {
-        auto handle = msgpack::unpack(bytes.data(), bytes.size());
+        std::size_t offset = 0;
+        auto handle = unpack_bounded(bytes.data(), bytes.size(), offset, limit);
         State state;
         handle.get().convert(state);
         return state;

@@ -24,14 +24,22 @@ std::filesystem::path parent_or_cwd(const std::filesystem::path& file) {
     return parent.empty() ? std::filesystem::path(".") : parent;
 }
 
+// Where the record walk reads from: the journal file during recovery, or
+// bytes already in memory (scan_journal), so that both share one walk.
+class ByteSource {
+public:
+    virtual ~ByteSource() = default;
+    // Fills out[0..n); returns fewer only at the end.
+    virtual size_t read(char* out, size_t n) = 0;
+};
+
 // Sequential reads through a buffer: recovery walks many small records and a
 // syscall per header would dominate.
-class Reader {
+class FileSource final : public ByteSource {
 public:
-    Reader(int fd, const std::filesystem::path& path) : fd_(fd), path_(path), buf_(1 << 20) {}
+    FileSource(int fd, const std::filesystem::path& path) : fd_(fd), path_(path), buf_(1 << 20) {}
 
-    // Fills out[0..n); returns fewer only at end of file.
-    size_t read(char* out, size_t n) {
+    size_t read(char* out, size_t n) override {
         size_t got = 0;
         while (got < n) {
             if (pos_ == end_) {
@@ -55,6 +63,65 @@ private:
     size_t pos_ = 0;
     size_t end_ = 0;
 };
+
+class MemorySource final : public ByteSource {
+public:
+    explicit MemorySource(std::string_view bytes) : rest_(bytes) {}
+
+    size_t read(char* out, size_t n) override {
+        const size_t k = std::min(n, rest_.size());
+        std::memcpy(out, rest_.data(), k);
+        rest_.remove_prefix(k);
+        return k;
+    }
+
+private:
+    std::string_view rest_;
+};
+
+// `size` bytes are readable from `in`. With `skip`, records with seq <=
+// skip_through are checked (they still order the ones after them) but not
+// kept. (Two plain values: GCC 12 falsely warns of an optional read here.)
+JournalScan scan_records(ByteSource& in, uint64_t size, bool skip, uint64_t skip_through) {
+    JournalScan scan;
+    std::optional<uint64_t> last_seq;
+    char header[kHeaderSize];
+    while (scan.good_bytes < size) {
+        const uint64_t remaining = size - scan.good_bytes;
+        if (remaining < kHeaderSize || in.read(header, kHeaderSize) != kHeaderSize) {
+            scan.stop_reason = "short header";
+            break;
+        }
+        const uint32_t len = io::get_u32(header);
+        const uint32_t want_crc = io::get_u32(header + 4);
+        const uint64_t seq = io::get_u64(header + 8);
+        if (len < 8 || len > kMaxRecordLen) {
+            scan.stop_reason = "bad length " + std::to_string(len);
+            break;
+        }
+        if (len - 8 > remaining - kHeaderSize) {  // checked before allocating up to 64 MiB
+            scan.stop_reason = "short payload";
+            break;
+        }
+        Record rec{seq, std::string(len - 8, '\0')};
+        if (in.read(rec.payload.data(), rec.payload.size()) != rec.payload.size()) {
+            scan.stop_reason = "short payload";
+            break;
+        }
+        if (record_crc(header + 8, rec.payload) != want_crc) {
+            scan.stop_reason = "bad crc";
+            break;
+        }
+        if (last_seq && seq <= *last_seq) {
+            scan.stop_reason = "seq " + std::to_string(seq) + " not above " + std::to_string(*last_seq);
+            break;
+        }
+        last_seq = seq;
+        scan.good_bytes += 8 + len;
+        if (!skip || seq > skip_through) scan.records.push_back(std::move(rec));
+    }
+    return scan;
+}
 
 }  // namespace
 
@@ -156,55 +223,24 @@ Recovery recover(const std::filesystem::path& dir) {
     }
     const uint64_t size = io::file_size(fd.get(), path);
 
-    Reader in(fd.get(), path);
-    uint64_t offset = 0;
-    std::optional<uint64_t> last_seq;
-    std::string reason;
-    char header[kHeaderSize];
-    while (offset < size) {
-        const uint64_t remaining = size - offset;
-        if (remaining < kHeaderSize || in.read(header, kHeaderSize) != kHeaderSize) {
-            reason = "short header";
-            break;
-        }
-        const uint32_t len = io::get_u32(header);
-        const uint32_t want_crc = io::get_u32(header + 4);
-        const uint64_t seq = io::get_u64(header + 8);
-        if (len < 8 || len > kMaxRecordLen) {
-            reason = "bad length " + std::to_string(len);
-            break;
-        }
-        if (len - 8 > remaining - kHeaderSize) {  // checked before allocating up to 64 MiB
-            reason = "short payload";
-            break;
-        }
-        Record rec{seq, std::string(len - 8, '\0')};
-        if (in.read(rec.payload.data(), rec.payload.size()) != rec.payload.size()) {
-            reason = "short payload";
-            break;
-        }
-        if (record_crc(header + 8, rec.payload) != want_crc) {
-            reason = "bad crc";
-            break;
-        }
-        if (last_seq && seq <= *last_seq) {
-            reason = "seq " + std::to_string(seq) + " not above " + std::to_string(*last_seq);
-            break;
-        }
-        last_seq = seq;
-        offset += 8 + len;
-        if (!r.snapshot || seq > r.snapshot->seq) r.records.push_back(std::move(rec));
-    }
+    FileSource in(fd.get(), path);
+    JournalScan scan = scan_records(in, size, r.snapshot.has_value(), r.snapshot ? r.snapshot->seq : 0);
+    r.records = std::move(scan.records);
 
-    if (offset < size) {
-        r.cut_bytes = size - offset;
-        if (::ftruncate(fd.get(), static_cast<off_t>(offset)) != 0) io::throw_errno("ftruncate", path);
+    if (scan.good_bytes < size) {
+        r.cut_bytes = size - scan.good_bytes;
+        if (::ftruncate(fd.get(), static_cast<off_t>(scan.good_bytes)) != 0) io::throw_errno("ftruncate", path);
         if (::fsync(fd.get()) != 0) io::throw_errno("fsync", path);
         r.log.push_back(std::string(kJournalFile) + ": cut " + std::to_string(r.cut_bytes) +
-                        " bytes of torn tail at offset " + std::to_string(offset) + " (" + reason +
-                        ")");
+                        " bytes of torn tail at offset " + std::to_string(scan.good_bytes) + " (" +
+                        scan.stop_reason + ")");
     }
     return r;
+}
+
+JournalScan scan_journal(std::string_view bytes, std::optional<uint64_t> skip_through) {
+    MemorySource in(bytes);
+    return scan_records(in, bytes.size(), skip_through.has_value(), skip_through.value_or(0));
 }
 
 }  // namespace p2p::storage

@@ -106,6 +106,18 @@ struct Recovery {
     std::vector<std::string> log; // one human-readable line per repair made
 };
 
+// What a walk over journal bytes found.
+struct JournalScan {
+    std::vector<Record> records;  // the intact records kept, in order
+    uint64_t good_bytes = 0;      // length of the intact prefix
+    std::string stop_reason;      // why the walk stopped short of the end; empty if it did not
+};
+
+// The reading half of recover(), on bytes in memory and without touching any
+// file: the same checks, the same stop rules. Records with seq <= skip_through
+// (the snapshot's seq) are checked but not kept.
+JournalScan scan_journal(std::string_view bytes, std::optional<uint64_t> skip_through = std::nullopt);
+
 // Creates `dir` if missing, removes a leftover snapshot.bin.tmp, loads
 // dir/snapshot.bin (throws std::runtime_error if it is corrupt), then reads
 // dir/journal.log up to the first torn or corrupt record (short header, short

@@ -67,29 +67,32 @@ std::optional<Snapshot> read_snapshot(const std::filesystem::path& dir) {
     }
 
     const uint64_t size = io::file_size(fd.get(), path);
-    if (size < kHeaderSize) {
-        corrupt(path, "file is " + std::to_string(size) + " bytes, shorter than the " +
+    std::string file(size, '\0');
+    if (io::read_full(fd.get(), file.data(), size, path) != size) corrupt(path, "file shrank while being read");
+    return decode_snapshot(std::move(file), path);
+}
+
+Snapshot decode_snapshot(std::string file, const std::filesystem::path& path) {
+    if (file.size() < kHeaderSize) {
+        corrupt(path, "file is " + std::to_string(file.size()) + " bytes, shorter than the " +
                           std::to_string(kHeaderSize) + "-byte header");
     }
-    char header[kHeaderSize];
-    if (io::read_full(fd.get(), header, kHeaderSize, path) != kHeaderSize) {
-        corrupt(path, "short read of header");
-    }
+    const char* header = file.data();
     if (std::memcmp(header, kMagic, sizeof kMagic) != 0) corrupt(path, "bad magic");
 
     Snapshot snap;
     snap.seq = io::get_u64(header + 8);
     const uint64_t len = io::get_u64(header + 16);
     const uint32_t want_crc = io::get_u32(header + 24);
-    if (len != size - kHeaderSize) {
+    if (len != file.size() - kHeaderSize) {
         corrupt(path, "header says " + std::to_string(len) + " payload bytes, file holds " +
-                          std::to_string(size - kHeaderSize));
+                          std::to_string(file.size() - kHeaderSize));
     }
-    snap.bytes.resize(len);
-    if (io::read_full(fd.get(), snap.bytes.data(), len, path) != len) {
-        corrupt(path, "file shrank while being read");
-    }
-    if (crc32c(snap.bytes.data(), snap.bytes.size(), crc32c(header + 8, 16)) != want_crc) corrupt(path, "bad crc");
+    const uint32_t crc = crc32c(header + kHeaderSize, len, crc32c(header + 8, 16));
+    if (crc != want_crc) corrupt(path, "bad crc");
+    // In place: a snapshot can be most of the tracker's memory, so no second copy.
+    file.erase(0, kHeaderSize);
+    snap.bytes = std::move(file);
     return snap;
 }
 

@@ -29,4 +29,8 @@ void write_snapshot(const std::filesystem::path& dir, uint64_t seq, std::string_
 // that preceded it has been truncated, so starting empty would silently drop state.
 std::optional<Snapshot> read_snapshot(const std::filesystem::path& dir);
 
+// The checks of read_snapshot() on the file's bytes, already read; `path`
+// only names the file in the error.
+Snapshot decode_snapshot(std::string file, const std::filesystem::path& path);
+
 }  // namespace p2p::storage
