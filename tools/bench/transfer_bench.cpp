@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <random>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "actors/curve.hpp"
 #include "child_process.hpp"
@@ -26,6 +29,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json] [--no-libtorrent]
+                       [--cases LIST]
 
 Moves one random file through p2pshare on 127.0.0.1 and times it against a
 raw TCP copy of the same file (sendfile -> recv + write), all in one run:
@@ -39,13 +43,17 @@ Wall time runs from typing download_file to the "complete and verified"
 notice, so it includes the downloader's whole-file check; libtorrent's runs
 from add_torrent to torrent_finished. Each case uses fresh downloader
 processes; their peak RSS (VmHWM) is reported (libtorrent: anonymous memory,
-as it maps the file it writes).
+as it maps the file it writes). CPU s is the user + system time of every
+p2pshare node during the case (downloaders, then sources): on a shared,
+busy machine it moves far less than the wall time.
 
 --size BYTES  file size, suffix K, M or G (default 1G)
 --bin DIR     where tracker and node are (default: bench's own directory)
 --keep        keep the temp dir
 --json        one JSON object per case instead of the table
 --no-libtorrent  leave out the libtorrent cases
+--cases LIST  the p2pshare cases to run, comma-separated, of 1-1, 3-1, 1-3,
+              plain (default: all); the raw copy always runs
 
 Example:
   bench transfer --size 256M
@@ -153,6 +161,11 @@ public:
     }
 
     pid_t pid(const std::string& name) { return nodes_.at(name).pid(); }
+    std::vector<std::string> names() const {
+        std::vector<std::string> out;
+        for (const auto& [name, child] : nodes_) out.push_back(name);
+        return out;
+    }
     void stop(const std::string& name) {
         auto it = nodes_.find(name);
         if (it == nodes_.end()) return;
@@ -175,20 +188,53 @@ struct CaseResult {
     double seconds = 0;
     uint64_t peak_rss_kib = 0;
     std::string detail;
+    double downloader_cpu = -1;  // s of user + system, all downloaders; < 0: not measured
+    double source_cpu = -1;      // s, every other node of the swarm
+    double load = -1;            // 1-minute load average at the start
+    std::string threads;         // the first downloader's busiest threads, "name s, ..."
 };
+
+double cpu_of(pid_t pid) { return cpu_seconds(pid).value_or(0); }
+
+// "ZMQbg/IO/0 1.23, piece-worker-0 0.80, ..." for the threads that used CPU since `before`.
+std::string thread_cpu_text(const std::vector<ThreadCpu>& before, const std::vector<ThreadCpu>& after) {
+    std::vector<std::pair<double, std::string>> used;
+    for (const auto& t : after) {
+        double was = 0;
+        for (const auto& b : before) {
+            if (b.tid == t.tid) was = b.seconds;
+        }
+        if (t.seconds - was >= 0.01) used.emplace_back(t.seconds - was, t.name);
+    }
+    std::sort(used.rbegin(), used.rend());
+    std::string text;
+    for (const auto& [secs, name] : used) text += (text.empty() ? "" : ", ") + name + " " + fixed(secs, 2);
+    return text;
+}
 
 // Downloads `file` in `group` into a fresh dir by each downloader at once;
 // returns the time until the last one reports its verified copy.
 CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& group,
                     const std::vector<std::string>& downloaders, const fs::path& work) {
-    CaseResult r{name, 0, 0, ""};
+    CaseResult r;
+    r.name = name;
     for (const auto& d : downloaders) fs::create_directories(work / ("down-" + d));
+    const auto is_downloader = [&](const std::string& n) {
+        return std::find(downloaders.begin(), downloaders.end(), n) != downloaders.end();
+    };
+    std::map<std::string, double> cpu_before;
+    for (const auto& n : swarm.names()) cpu_before[n] = cpu_of(swarm.pid(n));
+    const auto threads_before = thread_cpu(swarm.pid(downloaders.front()));
+    r.load = load_average_1m().value_or(-1);
     const auto start = Clock::now();
     for (const auto& d : downloaders) swarm.say(d, "download_file " + group + " data.bin down-" + d);
     for (const auto& d : downloaders) {
         swarm.expect(d, "^notice: download of data.bin in " + group + " complete and verified", 600s);
     }
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    r.downloader_cpu = r.source_cpu = 0;
+    for (const auto& [n, was] : cpu_before) (is_downloader(n) ? r.downloader_cpu : r.source_cpu) += cpu_of(swarm.pid(n)) - was;
+    r.threads = thread_cpu_text(threads_before, thread_cpu(swarm.pid(downloaders.front())));
     for (const auto& d : downloaders) {
         r.peak_rss_kib = std::max<uint64_t>(r.peak_rss_kib, peak_rss_kib(swarm.pid(d)).value_or(0));
         swarm.say(d, "show_downloads");
@@ -209,6 +255,7 @@ int transfer_main(const std::vector<std::string>& args) {
     uint64_t size = 1ull << 30;
     fs::path bin = own_bin_dir();
     bool keep = false, json = false, libtorrent = true;
+    std::set<std::string> cases{"1-1", "3-1", "1-3", "plain"};
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
@@ -220,6 +267,16 @@ int transfer_main(const std::vector<std::string>& args) {
             json = true;
         } else if (a == "--no-libtorrent") {
             libtorrent = false;
+        } else if (a == "--cases" && i + 1 < args.size()) {
+            cases.clear();
+            std::stringstream list(args[++i]);
+            for (std::string c; std::getline(list, c, ',');) {
+                if (c != "1-1" && c != "3-1" && c != "1-3" && c != "plain") {
+                    std::cerr << "error: --cases takes 1-1, 3-1, 1-3 and plain, not " << c << "\n";
+                    return 2;
+                }
+                cases.insert(c);
+            }
         } else if ((a == "--size" || a == "--bin") && i + 1 < args.size()) {
             if (a == "--bin") {
                 bin = args[++i];
@@ -242,7 +299,7 @@ int transfer_main(const std::vector<std::string>& args) {
         std::vector<CaseResult> results;
         const double raw = raw_tcp_copy(work / "data.bin", work / "raw-copy.bin");
         fs::remove(work / "raw-copy.bin");
-        results.push_back({"raw TCP copy", raw, 0, "sendfile -> recv + write"});
+        results.push_back(CaseResult{"raw TCP copy", raw, 0, "sendfile -> recv + write", -1, -1, -1, ""});
 
         Swarm swarm(bin, work, false);
         // One group per case, so that earlier downloaders are not sources.
@@ -257,10 +314,10 @@ int transfer_main(const std::vector<std::string>& args) {
             swarm.say(s, "upload_file data.bin three");
             swarm.expect(s, "^ok: sharing data.bin in three", 300s);
         }
-        results.push_back(run_case(swarm, "p2pshare 1->1", "one", {"d1"}, work));
-        results.push_back(run_case(swarm, "p2pshare 3->1", "three", {"d2"}, work));
-        results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work));
-        {
+        if (cases.count("1-1")) results.push_back(run_case(swarm, "p2pshare 1->1", "one", {"d1"}, work));
+        if (cases.count("3-1")) results.push_back(run_case(swarm, "p2pshare 3->1", "three", {"d2"}, work));
+        if (cases.count("1-3")) results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work));
+        if (cases.count("plain")) {
             // The same 1->1 without CURVE: what encryption costs.
             const fs::path plain_dir = work / "plain";
             fs::create_directories(plain_dir);
@@ -280,22 +337,29 @@ int transfer_main(const std::vector<std::string>& args) {
         for (const auto& c : lt.cases) {
             results.push_back({c.name, c.seconds, c.anon_peak_kib,
                                "anon RSS; VmHWM " + fixed(static_cast<double>(c.vmhwm_kib) / 1024, 0) +
-                                   " MiB with the mapped file"});
+                                   " MiB with the mapped file",
+                               -1, -1, -1, ""});
         }
 
         const double gib = static_cast<double>(size) / 1e9;
-        Table table({"<case", "wall s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "<detail"});
+        Table table({"<case", "wall s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "CPU s down+src", "load",
+                     "<detail"});
         for (const auto& r : results) {
             const double gbps = gib / r.seconds * (r.name == "p2pshare 1->3" ? 3 : 1);
             if (json) {
                 JsonObject o;
                 o.add("case", r.name).add("seconds", r.seconds, 3).add("gb_per_s", gbps, 3);
                 o.add("ratio_to_raw", raw / r.seconds, 3).add("peak_rss_kib", r.peak_rss_kib).add("detail", r.detail);
+                if (r.downloader_cpu >= 0) {
+                    o.add("downloader_cpu_s", r.downloader_cpu, 2).add("source_cpu_s", r.source_cpu, 2);
+                    o.add("load_1m", r.load, 2).add("downloader_threads", r.threads);
+                }
                 std::cout << o.str() << "\n";
             } else {
                 table.add_row({r.name, fixed(r.seconds, 2), fixed(gbps, 2), fixed(raw / r.seconds, 2),
                                r.peak_rss_kib ? fixed(static_cast<double>(r.peak_rss_kib) / 1024, 1) : "-",
-                               r.detail});
+                               r.downloader_cpu >= 0 ? fixed(r.downloader_cpu, 2) + "+" + fixed(r.source_cpu, 2) : "-",
+                               r.load >= 0 ? fixed(r.load, 1) : "-", r.detail});
             }
         }
         if (!json) {
@@ -303,6 +367,9 @@ int transfer_main(const std::vector<std::string>& args) {
                       << "1->3 GB/s counts the bytes all three received; every p2pshare case uses CURVE "
                          "(encrypted) except the one marked --plain\n";
             table.print(std::cout);
+            for (const auto& r : results) {
+                if (!r.threads.empty()) std::cout << "CPU s of the downloader's threads, " << r.name << ": " << r.threads << "\n";
+            }
             if (!lt.version.empty()) std::cout << lt.version << ": v1 torrent, 512 KiB pieces, tuned (docs/bench.md)\n";
         }
         if (!lt.skipped.empty()) {
