@@ -17,9 +17,12 @@ namespace p2p::node {
 
 namespace {
 
-PieceOutcome store(const PieceJob& job, const zmq::message_t& bytes, int& error) {
+bool hash_matches(const PieceJob& job, const zmq::message_t& bytes) {
     const std::string digest = files::sha256(bytes.data(), bytes.size());
-    if (digest.size() != 32 || std::memcmp(digest.data(), job.hash, 32) != 0) return PieceOutcome::BadHash;
+    return digest.size() == 32 && std::memcmp(digest.data(), job.hash, 32) == 0;
+}
+
+PieceOutcome write(const PieceJob& job, const zmq::message_t& bytes, int& error) {
     const auto* p = static_cast<const char*>(bytes.data());
     std::size_t done = 0;
     while (done < bytes.size()) {
@@ -61,8 +64,18 @@ void worker_body(zmq::socket_t& pipe) {
         if (msg.size() != 2 || msg[0].size() != sizeof(PieceJob)) return;
         PieceJob job;
         std::memcpy(&job, msg[0].data(), sizeof job);
-        PieceJobResult result{job.download, job.source, job.index, PieceOutcome::Stored, 0};
-        result.outcome = store(job, msg[1], result.error);
+        PieceJobResult result{job, PieceOutcome::Stored, 0};
+        if (job.stage == PieceStage::Hash) {
+            if (hash_matches(job, msg[1])) {
+                result.outcome = PieceOutcome::Hashed;
+                pipe.send(zmq::buffer(&result, sizeof result), zmq::send_flags::sndmore);
+                pipe.send(msg[1], zmq::send_flags::none);
+                return;
+            }
+            result.outcome = PieceOutcome::BadHash;
+        } else {
+            result.outcome = write(job, msg[1], result.error);
+        }
         msg.clear();  // free the piece before reporting, to bound memory
         pipe.send(zmq::buffer(&result, sizeof result), zmq::send_flags::none);
     });
@@ -85,10 +98,7 @@ std::size_t PieceWorkers::least_busy() const {
 std::size_t PieceWorkers::queued() const { return std::accumulate(outstanding_.begin(), outstanding_.end(), std::size_t{0}); }
 
 void PieceWorkers::submit(const PieceJob& job, zmq::message_t&& bytes) {
-    // One worker per download: two threads pwrite-ing the same file spin on
-    // its inode lock (perf: 5% of all CPU in rwsem_spin_on_owner), and one
-    // thread hashes faster than the network delivers.
-    const std::size_t i = worker_of(job.download);
+    const std::size_t i = job.stage == PieceStage::Hash ? least_busy() : worker_of(job.download);
     workers_[i]->pipe().send(zmq::buffer(&job, sizeof job), zmq::send_flags::sndmore);
     workers_[i]->pipe().send(bytes, zmq::send_flags::none);
     ++outstanding_[i];
@@ -125,9 +135,10 @@ bool PieceWorkers::receive(std::size_t i, Event& out) {
         out.check_error = msg[2].to_string();
         return true;
     }
-    if (msg.size() == 1 && msg[0].size() == sizeof(PieceJobResult)) {
+    if ((msg.size() == 1 || msg.size() == 2) && msg[0].size() == sizeof(PieceJobResult)) {
         out.is_check = false;
         std::memcpy(&out.piece, msg[0].data(), sizeof out.piece);
+        out.bytes = msg.size() == 2 ? std::move(msg[1]) : zmq::message_t();
         return true;
     }
     return false;

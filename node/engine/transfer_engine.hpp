@@ -19,6 +19,11 @@ struct EngineConfig {
     std::string endpoint;     // IP:PORT to serve on
     std::size_t window = 16;  // piece requests in flight per source
     std::size_t workers = 2;
+    // TCP connections to each source. With CURVE, libzmq encrypts and
+    // decrypts a connection's messages on the I/O thread that owns it: two
+    // connections (and two I/O threads, node/main.cpp) spread that work over
+    // both cores.
+    std::size_t connections_per_source = 1;
     uint64_t upload_limit = 0;  // bytes/s served, 0 = no cap
     actors::Security security;  // CURVE keys of this node; none: plain mode
 };
