@@ -72,7 +72,11 @@ private:
     struct Link {
         uint32_t download = 0;
         uint32_t source = 0;
-        std::unique_ptr<zmq::socket_t> socket;
+        // One DEALER per connection (config_.connections_per_source), each
+        // pinned to its own libzmq I/O thread: that thread does the
+        // connection's CURVE work. Requests go round-robin over them.
+        std::vector<std::unique_ptr<zmq::socket_t>> sockets;
+        std::size_t next = 0;
     };
     static uint64_t link_key(uint32_t download, uint32_t source) { return (uint64_t{download} << 32) | source; }
 
@@ -258,20 +262,22 @@ private:
             s.endpoint = l.endpoint;
             s.user = l.user;
             s.complete = l.complete;
-            Link link{d.id, s.id, std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer)};
-            link.socket->set(zmq::sockopt::linger, 0);
-            link.socket->set(zmq::sockopt::maxmsgsize, int64_t{d.meta.piece_size} + 65536);
-            link.socket->set(zmq::sockopt::rcvbuf, 4 << 20);
             // Only the node the tracker named (by its key) can answer on this link.
             if (!config_.security.plain() && l.key.empty()) continue;
-            actors::make_client(*link.socket, config_.security, l.key);
-            // One DEALER, several connections: requests go round-robin over
-            // them, and each reply comes back on its request's connection.
-            for (std::size_t c = 0; c < std::max<std::size_t>(1, config_.connections_per_source); ++c) {
-                link.socket->connect("tcp://" + l.endpoint);
-            }
             const uint64_t key = link_key(d.id, s.id);
-            loop_.on(*link.socket, [this, key] { handle_link(key); });
+            Link link{d.id, s.id, {}, 0};
+            const std::size_t n = std::max<std::size_t>(1, config_.connections_per_source);
+            for (std::size_t c = 0; c < n; ++c) {
+                auto socket = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+                socket->set(zmq::sockopt::linger, 0);
+                socket->set(zmq::sockopt::maxmsgsize, int64_t{d.meta.piece_size} + 65536);
+                socket->set(zmq::sockopt::rcvbuf, 4 << 20);
+                if (n > 1) socket->set(zmq::sockopt::affinity, uint64_t{1} << (c % config_.io_threads));
+                actors::make_client(*socket, config_.security, l.key);
+                socket->connect("tcp://" + l.endpoint);
+                loop_.on(*socket, [this, key, c] { handle_link(key, c); });
+                link.sockets.push_back(std::move(socket));
+            }
             links_.emplace(key, std::move(link));
             d.sources.emplace(s.id, std::move(s));
             poll_have(d, d.sources.at(s.id));
@@ -286,7 +292,7 @@ private:
         d.sources.erase(it);
         auto link = links_.find(link_key(d.id, source_id));
         if (link != links_.end()) {
-            loop_.remove(*link->second.socket);
+            for (auto& socket : link->second.sockets) loop_.remove(*socket);
             links_.erase(link);
         }
     }
@@ -296,7 +302,8 @@ private:
         auto link = links_.find(link_key(d.id, s.id));
         if (link == links_.end()) return;
         const std::string bytes = encode(next_rid_++, request);
-        link->second.socket->send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+        Link& l = link->second;
+        l.sockets[l.next++ % l.sockets.size()]->send(zmq::buffer(bytes), zmq::send_flags::dontwait);
     }
 
     void poll_have(Download& d, SourceState& s) {
@@ -325,12 +332,12 @@ private:
     }
 
     // ---- replies from sources -------------------------------------------------
-    void handle_link(uint64_t key) {
+    void handle_link(uint64_t key, std::size_t c) {
         for (int i = 0; i < 64; ++i) {
             auto link = links_.find(key);
             if (link == links_.end()) return;
             zmq::multipart_t frames;
-            if (!frames.recv(*link->second.socket, static_cast<int>(zmq::recv_flags::dontwait))) return;
+            if (!frames.recv(*link->second.sockets[c], static_cast<int>(zmq::recv_flags::dontwait))) return;
             auto d_it = downloads_.find(link->second.download);
             if (d_it == downloads_.end()) return;
             Download& d = *d_it->second;
@@ -605,7 +612,9 @@ private:
             if (d->phase == DownloadPhase::Fetching && d->resume_dirty) (void)save_resume(*d);
             release_file(*d);
         }
-        for (auto& [key, link] : links_) loop_.remove(*link.socket);
+        for (auto& [key, link] : links_) {
+            for (auto& socket : link.sockets) loop_.remove(*socket);
+        }
         links_.clear();
         downloads_.clear();
         server_.unserve_all();

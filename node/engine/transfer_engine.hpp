@@ -24,6 +24,7 @@ struct EngineConfig {
     // connections (and two I/O threads, node/main.cpp) spread that work over
     // both cores.
     std::size_t connections_per_source = 1;
+    int io_threads = 1;  // the context's; a connection's affinity picks one of them
     uint64_t upload_limit = 0;  // bytes/s served, 0 = no cap
     actors::Security security;  // CURVE keys of this node; none: plain mode
 };
