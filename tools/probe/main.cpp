@@ -18,10 +18,11 @@ refused as it should, "error: ..." when it did not. Exit 0 when every step
 behaved, 1 when one did not, 2 on a usage error. Each probe makes fresh
 keys and gives up after 5 s without an answer.
 
-stolen-ticket  logs in as USER (a member of GROUP) with key A, gets a ticket
-               for FILE, then asks the first source for piece 0 with that
-               ticket from another key B (must be refused), and again from A
-               (must be served, and match the piece's hash).
+stolen-ticket  logs in as USER (a member of GROUP) with key A and gets a
+               ticket for FILE; from another key B, lists GROUP's files with
+               A's session token (must be refused: forged) and asks the first
+               source for piece 0 with A's ticket (must be refused); then
+               asks again from A (must be served, and match the piece's hash).
 eavesdrop      subscribes to tracker N's event port with a key that is no
                operator's (must be refused in the CURVE handshake).
 

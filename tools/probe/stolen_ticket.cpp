@@ -1,7 +1,8 @@
-// A member (the probe, with key A) gets a ticket for a file; a non-member
-// who steals it (key B) asks a source for a piece with it. Tickets name
-// their holder's key and the source checks it against the CURVE key of the
-// connection, so B gets an error and A gets the piece.
+// A member (the probe, with key A) logs in and gets a ticket for a file; a
+// non-member who steals the session token and the ticket (key B) uses them.
+// Sessions and tickets name the key they belong to, and the tracker and the
+// source check it against the CURVE key of the connection: B gets errors,
+// A gets the piece.
 #include <iostream>
 
 #include "messages/file_protocol.hpp"
@@ -76,6 +77,22 @@ int stolen_ticket(const std::vector<std::string>& args) {
         const auto& source = details.sources.front();
         std::cout << "ok: logged in as " << user << ", got a ticket for " << group << "/" << file
                   << " bound to this key; source " << source.user << " at " << source.endpoint << std::endl;
+
+        // The session token, stolen too, from the thief's key: "forged".
+        {
+            auto thief_tracker = primary_tracker(ctx, thief, *trackers, "probe-" + p2p::random_hex(8));
+            auto forged = thief_tracker->ask(p2p::msg::ListFiles{session.token, group}, kTimeout);
+            if (!forged) throw ProbeError("list_files with a stolen token: no reply");
+            auto env = p2p::decode_envelope((*forged)[0].data(), (*forged)[0].size());
+            p2p::Result<p2p::msg::Error> refusal = p2p::fail("not an Error");
+            if (env && env->kind() == p2p::Kind::Error) refusal = env->as<p2p::msg::Error>();
+            if (!refusal) {
+                std::cout << "error: the tracker answered a stolen session token from another key" << std::endl;
+                return 1;
+            }
+            std::cout << "ok: the stolen session token was refused from another key (" << refusal->code << ": "
+                      << refusal->text << ")" << std::endl;
+        }
 
         auto stolen = ask_piece(ctx, thief, source, details.ticket);
         if (!stolen) throw ProbeError("the source did not answer the stolen ticket within 5 s (no verdict)");
