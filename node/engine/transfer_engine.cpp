@@ -18,6 +18,7 @@
 #include "messages/tracker_protocol.hpp"
 #include "node/engine/download.hpp"
 #include "node/engine/engine_protocol.hpp"
+#include "node/engine/file_id_check.hpp"
 #include "node/engine/piece_server.hpp"
 #include "node/engine/piece_workers.hpp"
 #include "node/engine/stall_reason.hpp"
@@ -500,19 +501,12 @@ private:
 
     // Every piece this process stored was hashed in memory and written from
     // those same bytes, so the file's id follows from the verified piece
-    // hashes: re-reading 1 GiB to hash it again cost ~0.4 s and proved
-    // nothing more. Empty when the file matches.
+    // hashes (file_id_check.hpp): re-reading 1 GiB to hash it again cost
+    // ~0.4 s and proved nothing more. Empty when the file matches.
     std::string check_from_hashes(const Download& d) {
-        if (!d.picker.is_complete()) return "not every piece was verified";
-        if (files::file_id_of(d.meta.piece_hashes) != d.meta.file_id) {
-            return "the piece hashes do not match the file id the tracker gave";
-        }
         struct stat st {};
-        if (::fstat(d.fd, &st) != 0) return std::string("cannot stat ") + d.part_path + ": " + std::strerror(errno);
-        if (static_cast<uint64_t>(st.st_size) != d.meta.size) {
-            return d.part_path + " holds " + std::to_string(st.st_size) + " bytes, not " + std::to_string(d.meta.size);
-        }
-        return {};
+        if (::fstat(d.fd, &st) != 0) return "cannot stat " + d.part_path + ": " + std::strerror(errno);
+        return file_id_check(d.meta, d.picker.is_complete(), static_cast<uint64_t>(st.st_size));
     }
 
     void checked(Download& d, const std::string& error) {
