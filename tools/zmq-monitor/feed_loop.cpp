@@ -48,12 +48,21 @@ std::optional<std::vector<std::string>> recv_all(zmq::socket_t& socket) {
 
 struct Feed {
     std::string endpoint;
+    bool curve;  // this connection uses CURVE
     zmq::socket_t sub;
     zmq::socket_t monitor;
     LinkState link;
+    SequenceCheck sequence;
 
-    Feed(zmq::context_t& ctx, const std::string& ep, std::size_t index, const std::vector<std::string>& topics)
-        : endpoint(ep), sub(ctx, zmq::socket_type::sub), monitor(ctx, zmq::socket_type::pair) {
+    Feed(zmq::context_t& ctx, const Target& target, std::size_t index, const FeedConfig& config)
+        : endpoint(target.endpoint),
+          curve(!config.security.plain() && !target.server_key.empty()),
+          sub(ctx, zmq::socket_type::sub),
+          monitor(ctx, zmq::socket_type::pair),
+          sequence(config.topics.empty()) {
+        const auto& topics = config.topics;
+        // Each SUB talks to one publisher, so each gets that publisher's key.
+        if (curve) actors::make_client(sub, config.security, target.server_key);
         sub.set(zmq::sockopt::linger, 0);
         // Same cap as every control-plane socket in p2pshare: a peer sending
         // a bigger frame is disconnected by libzmq before we allocate it.
@@ -89,10 +98,11 @@ struct Feed {
 
 class Loop {
 public:
-    Loop(const FeedConfig& config, const std::function<bool(const std::string&)>& emit)
-        : config_(config), emit_(emit) {
-        for (std::size_t i = 0; i < config.endpoints.size(); ++i) {
-            feeds_.push_back(std::make_unique<Feed>(ctx_, config.endpoints[i], i, config.topics));
+    Loop(const FeedConfig& config, const std::function<bool(const std::string&)>& emit,
+         const std::function<void(const std::string&)>& warn)
+        : config_(config), emit_(emit), warn_(warn) {
+        for (std::size_t i = 0; i < config.targets.size(); ++i) {
+            feeds_.push_back(std::make_unique<Feed>(ctx_, config.targets[i], i, config));
         }
         tally_.endpoints = feeds_.size();
     }
@@ -115,6 +125,10 @@ public:
                 if (items[2 * i + 1].revents & ZMQ_POLLIN) drain_monitor(*feeds_[i]);
             }
         }
+        for (const auto& f : feeds_) {
+            tally_.lost += f->sequence.lost();
+            tally_.restarts += f->sequence.restarts();
+        }
         return tally_;
     }
 
@@ -125,11 +139,18 @@ private:
             if (!frames) return;
             const Stamp stamp{Clock::now(), feed.endpoint};
             const Decoded decoded = decode_frames(*frames);
-            if (std::holds_alternative<SeenEvent>(decoded)) {
+            msg::PublishStamp seq;
+            if (const auto* seen = std::get_if<SeenEvent>(&decoded)) {
                 ++tally_.events;
+                seq = seen->stamp;
             } else {
                 ++tally_.undecodable;
+                seq = std::get<Undecodable>(decoded).stamp;
             }
+            // A gap or restart is printed before the event that revealed it,
+            // never hidden: a lost event is what someone debugging needs to know.
+            const SeqNote note = feed.sequence.observe(seq);
+            if (note.kind != SeqNote::Kind::None) print(format_seq_note(stamp, note, config_.style));
             print(format_decoded(stamp, decoded, config_.style));
         }
     }
@@ -144,6 +165,9 @@ private:
             auto link = link_from_zmq_event(event->event);
             if (!link || !feed.link.report(*link)) continue;
             print(format_link(Stamp{Clock::now(), feed.endpoint}, *link, config_.style));
+            if (*link == Link::HandshakeFailed) {
+                warn_("error: " + feed.endpoint + ": " + handshake_hint(event->event, event->value, feed.curve));
+            }
         }
     }
 
@@ -153,6 +177,7 @@ private:
 
     const FeedConfig& config_;
     const std::function<bool(const std::string&)>& emit_;
+    const std::function<void(const std::string&)>& warn_;
     // Declared before feeds_ so it is destroyed after every socket in them.
     zmq::context_t ctx_;
     std::vector<std::unique_ptr<Feed>> feeds_;
@@ -162,8 +187,9 @@ private:
 
 }  // namespace
 
-Tally run_feeds(const FeedConfig& config, const std::function<bool(const std::string&)>& emit) {
-    Loop loop(config, emit);
+Tally run_feeds(const FeedConfig& config, const std::function<bool(const std::string&)>& emit,
+                const std::function<void(const std::string&)>& warn) {
+    Loop loop(config, emit, warn);
     return loop.run();
 }
 

@@ -1,0 +1,169 @@
+#include "actors/event_publisher.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <zmq_addon.hpp>
+
+#include "actors/loop.hpp"
+#include "actors/socket_events.hpp"
+#include "messages/envelope.hpp"
+#include "messages/publish_stamp.hpp"
+
+namespace p2p::actors {
+
+namespace {
+
+constexpr const char* kEventsInbox = "inproc://p2p.events";
+const std::string kMonitorPrefix = "inproc://p2p.monitor.";
+
+// The publisher's own ZAP handler (RFC 27): a client key is admitted when it
+// is the process's own or listed in the keys file at this moment.
+void answer_zap(zmq::socket_t& rep, const EventsConfig& config) {
+    zmq::multipart_t req;
+    while (req.recv(rep, static_cast<int>(zmq::recv_flags::dontwait))) {
+        zmq::multipart_t reply;
+        reply.addstr("1.0");
+        reply.addstr(req.size() > 1 ? req[1].to_string() : std::string());
+        std::string key;
+        if (req.size() >= 7 && req[5].to_string_view() == "CURVE" && req[6].size() == 32) {
+            char z85[41];
+            zmq_z85_encode(z85, static_cast<const uint8_t*>(req[6].data()), 32);
+            key = z85;
+        }
+        bool ok = !key.empty() && config.security.own && key == config.security.own->public_key;
+        if (!ok && !key.empty()) {
+            for (const auto& k : read_key_list(config.keys_file)) ok |= k == key;
+        }
+        reply.addstr(ok ? "200" : "400");
+        reply.addstr(ok ? "OK" : "key not in monitor_keys");
+        reply.addstr(ok ? key : std::string());
+        reply.addstr("");
+        reply.send(rep);
+        req.clear();
+    }
+}
+
+class Publisher {
+public:
+    Publisher(zmq::context_t& ctx, zmq::context_t& own_ctx, const EventsConfig& config)
+        : config_(config),
+          zap_(own_ctx, zmq::socket_type::rep),
+          pub_(own_ctx, zmq::socket_type::pub),
+          inbox_(ctx, zmq::socket_type::pull) {
+        zap_.set(zmq::sockopt::linger, 0);
+        zap_.bind("inproc://zeromq.zap.01");
+        pub_.set(zmq::sockopt::linger, 0);
+        const bool ipc = config_.endpoint.rfind("ipc://", 0) == 0;
+        if (!ipc) make_server(pub_, config_.security);
+        pub_.bind(config_.endpoint);
+        inbox_.set(zmq::sockopt::linger, 0);
+        inbox_.bind(kEventsInbox);
+        for (const auto& name : config_.sockets) {
+            // inproc connect before bind is fine: the owner's
+            // zmq_socket_monitor() binds later and the pair then completes.
+            auto pair = std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::pair);
+            pair->set(zmq::sockopt::linger, 0);
+            pair->connect(kMonitorPrefix + name);
+            monitors_.emplace_back(name, std::move(pair));
+        }
+    }
+
+    void run(zmq::socket_t& pipe) {
+        loop_.on_pipe(pipe, [](zmq::multipart_t&) {});
+        loop_.on(zap_, [this] { answer_zap(zap_, config_); });
+        loop_.on(inbox_, [this] { forward_inbox(); });
+        for (auto& [name, pair] : monitors_) {
+            loop_.on(*pair, [this, n = name, s = pair.get()] { forward_monitor(n, *s); });
+        }
+        signal_ready(pipe);
+        loop_.run();
+    }
+
+private:
+    void publish(const std::string& topic, const std::string& envelope) {
+        auto stamped = msg::restamp(envelope, seq_.next());
+        zmq::multipart_t out;
+        out.addstr(topic);
+        out.addstr(stamped ? std::move(*stamped) : envelope);
+        out.send(pub_, static_cast<int>(zmq::send_flags::dontwait));
+    }
+
+    void forward_inbox() {
+        zmq::multipart_t m;
+        while (m.recv(inbox_, static_cast<int>(zmq::recv_flags::dontwait))) {
+            if (m.size() == 2) publish(m[0].to_string(), m[1].to_string());
+            m.clear();
+        }
+    }
+
+    void forward_monitor(const std::string& name, zmq::socket_t& pair) {
+        zmq::multipart_t m;
+        while (m.recv(pair, static_cast<int>(zmq::recv_flags::dontwait))) {
+            if (m.size() == 2) {
+                auto event = socket_event(m[0].to_string_view(), m[1].to_string_view(), name, config_.process);
+                if (event) publish(msg::socket_topic(name), encode(0, *event));
+            }
+            m.clear();
+        }
+    }
+
+    const EventsConfig& config_;
+    zmq::socket_t zap_;
+    zmq::socket_t pub_;
+    zmq::socket_t inbox_;
+    std::vector<std::pair<std::string, std::unique_ptr<zmq::socket_t>>> monitors_;
+    msg::PublishSequence seq_;
+    Loop loop_;
+};
+
+}  // namespace
+
+EventPublisher::EventPublisher(zmq::context_t& ctx, EventsConfig config)
+    : actor_(std::make_unique<Actor>(ctx, "events", [&ctx, this, config = std::move(config)](zmq::socket_t& pipe) {
+          try {
+              Publisher publisher(ctx, own_ctx_, config);
+              publisher.run(pipe);
+          } catch (const zmq::error_t& e) {
+              signal_failed(pipe, "cannot publish events on " + config.endpoint + ": " + e.what());
+          }
+      })) {}
+
+EventPublisher::~EventPublisher() { actor_.reset(); }
+
+void watch_socket(zmq::socket_t& socket, const std::string& name) {
+    const std::string addr = kMonitorPrefix + name;
+    if (zmq_socket_monitor(socket.handle(), addr.c_str(), kWatchedSocketEvents) != 0) throw zmq::error_t();
+}
+
+EventSink::EventSink(zmq::context_t& ctx) : push_(std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::push)) {
+    push_->set(zmq::sockopt::linger, 0);
+    push_->connect(kEventsInbox);
+}
+
+void EventSink::send(const std::string& topic, const std::string& envelope) {
+    if (!push_) return;
+    zmq::multipart_t m;
+    m.addstr(topic);
+    m.addstr(envelope);
+    // dontwait: a full queue drops the event; the stamps will show the gap.
+    (void)m.send(*push_, static_cast<int>(zmq::send_flags::dontwait));
+}
+
+std::vector<std::string> read_key_list(const std::filesystem::path& file) {
+    std::vector<std::string> keys;
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string word;
+        while (words >> word) {
+            if (word[0] == '#') break;
+            if (word.rfind("key=", 0) == 0) word = word.substr(4);
+            if (valid_curve_key(word)) keys.push_back(word);
+        }
+    }
+    return keys;
+}
+
+}  // namespace p2p::actors
