@@ -81,11 +81,11 @@ CurveKeys load_or_create_curve_keys(const fs::path& data_dir) {
     return keys;
 }
 
-void make_server(zmq::socket_t& socket, const Security& security) {
+void make_server(zmq::socket_t& socket, const Security& security, const std::string& zap_domain) {
     if (security.plain()) return;
     socket.set(zmq::sockopt::curve_server, 1);
     socket.set(zmq::sockopt::curve_secretkey, security.own->secret_key);
-    socket.set(zmq::sockopt::zap_domain, "p2pshare");
+    socket.set(zmq::sockopt::zap_domain, zap_domain);
 }
 
 void make_client(zmq::socket_t& socket, const Security& security, const std::string& server_key) {

@@ -37,8 +37,10 @@ CurveKeys load_or_create_curve_keys(const std::filesystem::path& data_dir);
 void write_curve_keys(const std::filesystem::path& data_dir, const CurveKeys& keys);
 
 // A server socket: CURVE server with our secret key, and a ZAP domain so that
-// the ZAP handler (zap_handler.hpp) names each client by its public key.
-void make_server(zmq::socket_t& socket, const Security& security);
+// the ZAP handler (zap_handler.hpp) names each client by its public key (and
+// its policy may admit only some keys to a domain).
+inline constexpr const char* kZapDomain = "p2pshare";
+void make_server(zmq::socket_t& socket, const Security& security, const std::string& zap_domain = kZapDomain);
 // A client socket that only talks to the server holding server_key.
 void make_client(zmq::socket_t& socket, const Security& security, const std::string& server_key);
 

@@ -7,6 +7,7 @@
 
 #include "actors/loop.hpp"
 #include "actors/socket_events.hpp"
+#include "actors/zap_handler.hpp"
 #include "messages/envelope.hpp"
 #include "messages/publish_stamp.hpp"
 
@@ -17,42 +18,12 @@ namespace {
 constexpr const char* kEventsInbox = "inproc://p2p.events";
 const std::string kMonitorPrefix = "inproc://p2p.monitor.";
 
-// The publisher's own ZAP handler (RFC 27): a client key is admitted when it
-// is the process's own or listed in the keys file at this moment.
-void answer_zap(zmq::socket_t& rep, const EventsConfig& config) {
-    zmq::multipart_t req;
-    while (req.recv(rep, static_cast<int>(zmq::recv_flags::dontwait))) {
-        zmq::multipart_t reply;
-        reply.addstr("1.0");
-        reply.addstr(req.size() > 1 ? req[1].to_string() : std::string());
-        std::string key;
-        if (req.size() >= 7 && req[5].to_string_view() == "CURVE" && req[6].size() == 32) {
-            char z85[41];
-            zmq_z85_encode(z85, static_cast<const uint8_t*>(req[6].data()), 32);
-            key = z85;
-        }
-        bool ok = !key.empty() && config.security.own && key == config.security.own->public_key;
-        if (!ok && !key.empty()) {
-            for (const auto& k : read_key_list(config.keys_file)) ok |= k == key;
-        }
-        reply.addstr(ok ? "200" : "400");
-        reply.addstr(ok ? "OK" : "key not in monitor_keys");
-        reply.addstr(ok ? key : std::string());
-        reply.addstr("");
-        reply.send(rep);
-        req.clear();
-    }
-}
-
 class Publisher {
 public:
     Publisher(zmq::context_t& ctx, zmq::context_t& own_ctx, const EventsConfig& config)
         : config_(config),
-          zap_(own_ctx, zmq::socket_type::rep),
           pub_(own_ctx, zmq::socket_type::pub),
           inbox_(ctx, zmq::socket_type::pull) {
-        zap_.set(zmq::sockopt::linger, 0);
-        zap_.bind("inproc://zeromq.zap.01");
         pub_.set(zmq::sockopt::linger, 0);
         const bool ipc = config_.endpoint.rfind("ipc://", 0) == 0;
         if (!ipc) make_server(pub_, config_.security);
@@ -71,7 +42,6 @@ public:
 
     void run(zmq::socket_t& pipe) {
         loop_.on_pipe(pipe, [](zmq::multipart_t&) {});
-        loop_.on(zap_, [this] { answer_zap(zap_, config_); });
         loop_.on(inbox_, [this] { forward_inbox(); });
         for (auto& [name, pair] : monitors_) {
             loop_.on(*pair, [this, n = name, s = pair.get()] { forward_monitor(n, *s); });
@@ -109,7 +79,6 @@ private:
     }
 
     const EventsConfig& config_;
-    zmq::socket_t zap_;
     zmq::socket_t pub_;
     zmq::socket_t inbox_;
     std::vector<std::pair<std::string, std::unique_ptr<zmq::socket_t>>> monitors_;
@@ -119,8 +88,27 @@ private:
 
 }  // namespace
 
+namespace {
+
+// Who may read the events: this process's own key (an operator on its
+// machine runs zmq-monitor --key-dir DATA) and the keys listed in the keys
+// file at the moment of the handshake, so adding one needs no restart.
+ZapPolicy operators_only(const EventsConfig& config) {
+    const std::string own = config.security.own ? config.security.own->public_key : std::string();
+    return [own, file = config.keys_file](std::string_view, const std::string& key) {
+        if (!own.empty() && key == own) return true;
+        for (const auto& k : read_key_list(file)) {
+            if (k == key) return true;
+        }
+        return false;
+    };
+}
+
+}  // namespace
+
 EventPublisher::EventPublisher(zmq::context_t& ctx, EventsConfig config)
-    : actor_(std::make_unique<Actor>(ctx, "events", [&ctx, this, config = std::move(config)](zmq::socket_t& pipe) {
+    : zap_(std::make_unique<ZapHandler>(own_ctx_, operators_only(config))),
+      actor_(std::make_unique<Actor>(ctx, "events", [&ctx, this, config = std::move(config)](zmq::socket_t& pipe) {
           try {
               Publisher publisher(ctx, own_ctx_, config);
               publisher.run(pipe);
@@ -129,7 +117,10 @@ EventPublisher::EventPublisher(zmq::context_t& ctx, EventsConfig config)
           }
       })) {}
 
-EventPublisher::~EventPublisher() { actor_.reset(); }
+EventPublisher::~EventPublisher() {
+    actor_.reset();  // the PUB closes before its context's ZAP handler goes
+    zap_.reset();
+}
 
 void watch_socket(zmq::socket_t& socket, const std::string& name) {
     const std::string addr = kMonitorPrefix + name;

@@ -25,6 +25,7 @@
 
 #include "actors/actor.hpp"
 #include "actors/curve.hpp"
+#include "actors/zap_handler.hpp"
 
 namespace p2p::actors {
 
@@ -43,7 +44,8 @@ public:
     ~EventPublisher();
 
 private:
-    zmq::context_t own_ctx_;  // the PUB and its ZAP handler (declared first: outlives the actor)
+    zmq::context_t own_ctx_;  // the PUB and its ZAP handler (declared first: outlives both)
+    std::unique_ptr<ZapHandler> zap_;
     std::unique_ptr<Actor> actor_;
 };
 

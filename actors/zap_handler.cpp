@@ -8,7 +8,7 @@ namespace p2p::actors {
 
 namespace {
 
-void serve(zmq::context_t& ctx, zmq::socket_t& pipe) {
+void serve(zmq::context_t& ctx, zmq::socket_t& pipe, const ZapPolicy& policy) {
     zmq::socket_t rep(ctx, zmq::socket_type::rep);
     rep.set(zmq::sockopt::linger, 0);
     rep.bind("inproc://zeromq.zap.01");
@@ -27,8 +27,14 @@ void serve(zmq::context_t& ctx, zmq::socket_t& pipe) {
                 char z85[41];
                 zmq_z85_encode(z85, static_cast<const uint8_t*>(req[6].data()), 32);
                 user = z85;
-                reply.addstr("200");
-                reply.addstr("OK");
+                if (!policy || policy(req[2].to_string_view(), user)) {
+                    reply.addstr("200");
+                    reply.addstr("OK");
+                } else {
+                    reply.addstr("400");
+                    reply.addstr("key not admitted on this socket");
+                    user.clear();
+                }
             } else if (req.size() >= 6 && req[0].to_string_view() == "1.0" && req[5].to_string_view() == "NULL") {
                 reply.addstr("200");
                 reply.addstr("OK");
@@ -48,7 +54,9 @@ void serve(zmq::context_t& ctx, zmq::socket_t& pipe) {
 
 }  // namespace
 
-ZapHandler::ZapHandler(zmq::context_t& ctx)
-    : actor_(std::make_unique<Actor>(ctx, "zap", [&ctx](zmq::socket_t& pipe) { serve(ctx, pipe); })) {}
+ZapHandler::ZapHandler(zmq::context_t& ctx, ZapPolicy policy)
+    : actor_(std::make_unique<Actor>(ctx, "zap", [&ctx, policy = std::move(policy)](zmq::socket_t& pipe) {
+          serve(ctx, pipe, policy);
+      })) {}
 
 }  // namespace p2p::actors

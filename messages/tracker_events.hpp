@@ -1,11 +1,11 @@
 #pragma once
-// Tracker events: the tracker's PUB socket -> nodes' and monitors' SUB.
-//
-// Two frames: [topic][envelope(TrackerEvent, request_id 0)].
+// Tracker events. Two frames: [topic][envelope(TrackerEvent, request_id 0)],
+// sent to the sessions of the people they concern (on each node's own
+// connection, where replies are one frame) and on the PUB socket for
+// operators' monitors.
 // Topics: "group.G" for everything about group G (join requested, member
 // joined/left, owner changed, group deleted, file added/removed) and
 // "user.U" for what concerns user U alone (their request accepted/rejected).
-// Subscribers filter by prefix, as ZeroMQ does.
 #include <string>
 
 #include <msgpack.hpp>

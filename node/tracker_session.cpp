@@ -74,7 +74,6 @@ private:
         uint64_t tag = 0;
         Kind kind = Kind::Ok;
         std::string envelope;
-        std::string group;  // for CreateGroup / LeaveGroup: the topic to follow
         Clock::time_point deadline;          // the caller gets an error past this
         Clock::time_point attempt_deadline;  // this tracker had its chance
         bool internal = false;  // Hello and heartbeats: no caller waits
@@ -104,23 +103,6 @@ private:
         watch_handshake();
         dealer_->connect(tracker().rpc_endpoint());
         loop_.on(*dealer_, [this] { handle_dealer(); });
-        if (!sub_) {
-            sub_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::sub);
-            sub_->set(zmq::sockopt::linger, 0);
-            sub_->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
-            // Events published while the SUB is reconnecting are lost (PUB does
-            // not queue for absent subscribers): keep that window short.
-            sub_->set(zmq::sockopt::reconnect_ivl, 50);
-            // Only the primary publishes; listening to every tracker means no
-            // event is missed while this node finds the new primary.
-            // One SUB, several CURVE servers: each connection is made with its own server key.
-            for (const auto& t : config_.trackers) {
-                actors::make_client(*sub_, config_.security, t.key);
-                sub_->connect(t.pub_endpoint());
-            }
-            sub_->set(zmq::sockopt::subscribe, "group.");
-            loop_.on(*sub_, [this] { handle_sub(); });
-        }
         send_internal(msg::Hello{msg::kProtocolVersion, config_.node_id});
     }
 
@@ -211,15 +193,23 @@ private:
         p.envelope = rewrite(*env, rid, token_);
         p.deadline = Clock::now() + config_.request_timeout;
         p.attempt_deadline = Clock::now() + attempt_timeout();
-        if (p.kind == Kind::CreateGroup) p.group = env->as<msg::CreateGroup>()->group;
-        if (p.kind == Kind::LeaveGroup) p.group = env->as<msg::LeaveGroup>()->group;
         dealer_->send(zmq::buffer(p.envelope), zmq::send_flags::dontwait);
         pending_.emplace(rid, std::move(p));
     }
 
     void handle_dealer() {
-        zmq::message_t frame;
-        while (dealer_ && dealer_->recv(frame, zmq::recv_flags::dontwait)) {
+        zmq::multipart_t m;
+        while (dealer_ && m.recv(*dealer_, static_cast<int>(zmq::recv_flags::dontwait))) {
+            if (m.size() == 2) {
+                on_event(m);
+                m.clear();
+                continue;
+            }
+            if (m.size() != 1) {
+                m.clear();
+                continue;  // a tracker that sends garbage gets no say
+            }
+            const zmq::message_t frame = m.pop();
             auto env = decode_envelope(frame.data(), frame.size());
             if (!env) continue;  // a tracker that sends garbage gets no say
             auto it = pending_.find(env->request_id());
@@ -309,15 +299,10 @@ private:
         if (reply.kind() == Kind::LoginOk) {
             auto ok = reply.as<msg::LoginOk>();
             if (!ok) return;
-            unsubscribe_all();
             token_ = ok->token;
             user_ = ok->user;
-            subscribe(msg::user_topic(user_));
-            for (const auto& g : ok->groups) subscribe(msg::group_topic(g));
         } else if (reply.kind() == Kind::Ok) {
             if (p.kind == Kind::Logout) end_session();
-            if (p.kind == Kind::CreateGroup) subscribe(msg::group_topic(p.group));
-            if (p.kind == Kind::LeaveGroup) unsubscribe(msg::group_topic(p.group));
         } else if (reply.kind() == Kind::Error && p.kind == Kind::Heartbeat) {
             auto err = reply.as<msg::Error>();
             if (err && err->code == "no_session" && !token_.empty()) {
@@ -334,45 +319,20 @@ private:
     void end_session() {
         token_.clear();
         user_.clear();
-        unsubscribe_all();
     }
 
-    // The SUB takes every "group." event and this node keeps those of its
-    // groups: subscribing per group raced with the events that follow an
-    // acceptance (a subscription reaches the PUB only some time later).
-    void subscribe(const std::string& topic) {
-        if (topics_.insert(topic).second && topic.rfind("user.", 0) == 0) sub_->set(zmq::sockopt::subscribe, topic);
-    }
-    void unsubscribe(const std::string& topic) {
-        if (topics_.erase(topic) && topic.rfind("user.", 0) == 0) sub_->set(zmq::sockopt::unsubscribe, topic);
-    }
-    void unsubscribe_all() {
-        for (const auto& t : topics_) {
-            if (t.rfind("user.", 0) == 0) sub_->set(zmq::sockopt::unsubscribe, t);
-        }
-        topics_.clear();
-    }
-
-    void handle_sub() {
-        zmq::multipart_t m;
-        while (m.recv(*sub_, static_cast<int>(zmq::recv_flags::dontwait))) {
-            if (m.size() != 2) continue;
-            const std::string topic = m[0].to_string();
-            // ZeroMQ matches prefixes: "group.g1" also delivers "group.g10".
-            if (!topics_.count(topic)) continue;
-            auto env = decode_envelope(m[1].data(), m[1].size());
-            if (!env) continue;
-            auto event = env->as<msg::TrackerEvent>();
-            if (!event) continue;
-            if (event->type == msg::event::kRequestAccepted) subscribe(msg::group_topic(event->group));
-            if (event->type == msg::event::kGroupDeleted) unsubscribe(msg::group_topic(event->group));
-            zmq::multipart_t out;
-            out.addstr("EVENT");
-            out.addstr(topic);
-            out.addstr(m[1].to_string());
-            out.send(pipe_);
-            m.clear();
-        }
+    // The tracker sends this session's events on its connection, as
+    // [topic][event]: only those of its user and of their groups (group
+    // events are not on the tracker's PUB for nodes: docs/security.md).
+    void on_event(zmq::multipart_t& m) {
+        if (token_.empty()) return;  // one that crossed a logout
+        auto env = decode_envelope(m[1].data(), m[1].size());
+        if (!env || !env->as<msg::TrackerEvent>()) return;
+        zmq::multipart_t out;
+        out.addstr("EVENT");
+        out.addstr(m[0].to_string());
+        out.addstr(m[1].to_string());
+        out.send(pipe_);
     }
 
     void heartbeat() {
@@ -457,14 +417,12 @@ private:
     zmq::socket_t& pipe_;
     actors::Loop loop_;
     std::unique_ptr<zmq::socket_t> dealer_;
-    std::unique_ptr<zmq::socket_t> sub_;
     std::map<uint64_t, Pending> pending_;
     // Request ids are idempotency keys at the tracker (with the node id, which
     // outlives this process): start each run somewhere new.
     uint64_t next_rid_ = first_request_id();
     std::string token_;
     std::string user_;
-    std::set<std::string> topics_;
     std::size_t current_ = 0;                 // the tracker the DEALER talks to
     std::optional<std::size_t> confirmed_;    // the last tracker that said it is primary
     std::optional<std::size_t> switch_to_;    // a standby sent us on: go there at switch_at_

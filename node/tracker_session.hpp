@@ -1,6 +1,7 @@
 #pragma once
-// The node's link to the tracker: a DEALER for requests and a SUB for
-// events, owned by one actor (the ZeroMQ guide's Lazy Pirate client).
+// The node's link to the tracker: one DEALER for requests, their replies
+// and the session's events, owned by one actor (the ZeroMQ guide's Lazy
+// Pirate client).
 //
 //  - Every request gets a deadline; one that passes answers the caller with
 //    Error{unreachable} and the DEALER is closed and opened again, so that a
@@ -12,9 +13,11 @@
 //    a standby's NotPrimary, moves every outstanding request to the next
 //    tracker (or the one the standby names) with the same request ids, which
 //    the trackers use as idempotency keys; the caller only sees an error when
-//    its whole timeout passes. The SUB listens to every tracker.
+//    its whole timeout passes.
 //  - The session owns the login: it fills the token into requests, sends
-//    heartbeats, and subscribes to the events of the user and their groups.
+//    heartbeats (which also tell the tracker where to send the events of
+//    the user and their groups: [topic][event], two frames where a reply
+//    is one).
 //
 // Facade (parent side): TrackerSession::request() and the pipe messages:
 //   in:  "REQ" [tag (u64)] [envelope]     a request; any "token" field is set here

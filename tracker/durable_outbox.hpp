@@ -10,10 +10,16 @@
 
 namespace p2p::tracker {
 
+struct OutgoingEvent {
+    std::string topic;
+    std::string body;                     // the encoded event
+    std::vector<std::string> recipients;  // routing ids of the sessions it concerns
+};
+
 struct OutgoingReply {
     std::string routing_id;  // empty: no reply (an internal command)
     std::string reply;
-    std::vector<std::pair<std::string, std::string>> events;  // topic, encoded event
+    std::vector<OutgoingEvent> events;
 };
 
 class DurableOutbox {

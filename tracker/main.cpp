@@ -13,6 +13,7 @@
 #include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "actors/zap_handler.hpp"
+#include "tracker/monitor_keys.hpp"
 #include "actors/signals.hpp"
 #include "tracker/tracker_server.hpp"
 
@@ -65,6 +66,12 @@ N             which line of TRACKER_INFO is this tracker.
 Every socket uses ZeroMQ CURVE: nodes and other trackers only talk to the
 holder of the key= on this tracker's line, and this tracker refuses to start
 when its data dir holds another key.
+
+The event (pub) port is for operators: group events name members and files,
+so only the trackers' own keys and the keys listed in DIR/monitor_keys (one
+per line, read at each connection: no restart needed) may subscribe, e.g.
+zmq-monitor --key-dir DIR. Nodes get their groups' events over their own
+connection.
 
 Console commands (stdin): status (role, peers, counters), promote (make this
 standby the primary: for when the other trackers are gone for good), help, quit.
@@ -252,7 +259,18 @@ int main(int argc, char** argv) {
 
     const int stop_fd = p2p::actors::stop_signal_fd();
     zmq::context_t ctx;
-    p2p::actors::ZapHandler zap(ctx);  // before any server socket: it names each client by its key
+    std::vector<std::string> operator_keys;  // who may read the event port besides DATA/monitor_keys
+    for (const auto& t : config.trackers) operator_keys.push_back(t.key);
+    try {
+        for (const auto& bad : p2p::tracker::read_monitor_keys(config.data_dir).bad_lines) {
+            std::cerr << "warning: " << (config.data_dir / p2p::tracker::kMonitorKeysFile).string() << " " << bad
+                      << " (skipped)\n";
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "warning: " << e.what() << " (no monitor may read events until it is readable)\n";
+    }
+    // Before any server socket: it names each client by its key.
+    p2p::actors::ZapHandler zap(ctx, p2p::tracker::tracker_zap_policy(operator_keys, config.data_dir));
     // Before the server: it turns on its sockets' monitors, which this reads.
     std::unique_ptr<p2p::actors::EventPublisher> events;
     config.watch_sockets = !opt.events.empty();

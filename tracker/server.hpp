@@ -15,10 +15,12 @@
 #include "messages/publish_stamp.hpp"
 #include "messages/replication_protocol.hpp"
 #include "messages/ticket.hpp"
+#include "tracker/core/audience.hpp"
 #include "tracker/core/machine.hpp"
 #include "tracker/core/role.hpp"
 #include "tracker/durable_outbox.hpp"
 #include "tracker/journal_actor.hpp"
+#include "tracker/monitor_keys.hpp"
 #include "tracker/password_hasher.hpp"
 #include "tracker/replication_link.hpp"
 #include "tracker/tracker_server.hpp"
@@ -130,6 +132,7 @@ private:
     std::map<uint64_t, HashWait> hash_waits_;
     uint64_t next_job_ = 1;
     std::map<std::string, Clock::time_point> last_seen_;
+    std::unordered_map<std::string, std::string> routes_;  // session token -> routing id of its connection
     Counters counters_;
     std::string request_key_;  // the CURVE key of the request being handled ("" in plain mode)
     // Failed logins per "user:NAME" and per "key:KEY": after a few, each

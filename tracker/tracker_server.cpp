@@ -43,13 +43,15 @@ Server::Server(zmq::context_t& ctx, const TrackerConfig& config, zmq::socket_t& 
     role_ = RoleMachine(role_config(config_), saved.term, saved.was_primary, Clock::now());
     role_.set_seq(last_seq_);
     journal_ = std::make_unique<JournalActor>(ctx, config_.data_dir);
-    // The PUB stays plain-readable only in --plain mode: with CURVE, event
-    // subscribers must know this tracker's key too.
     for (auto* s : {&router_, &pub_}) {
         s->set(zmq::sockopt::linger, 0);
         s->set(zmq::sockopt::maxmsgsize, limits::kControlFrameBytes);
-        actors::make_server(*s, config_.security);
     }
+    actors::make_server(router_, config_.security);
+    // Group events name members and files: the PUB is for operators' keys
+    // only (monitor_keys.hpp); nodes hear their groups' events over their
+    // own session connection (deliver()).
+    actors::make_server(pub_, config_.security, kEventsZapDomain);
     if (config_.watch_sockets) {
         actors::watch_socket(router_, "router");
         actors::watch_socket(pub_, "pub");
@@ -179,6 +181,9 @@ void Server::with(const Envelope& env, const std::string& rid, F&& handler) {
                        "this session belongs to another node (its token came from a different key)");
             return;
         }
+        // The session's events go where its requests come from: after a
+        // reconnect or a failover, the next heartbeat finds it again.
+        if (!m->token.empty() && state_.sessions.count(m->token)) routes_[m->token] = rid;
     }
     handler(*m);
 }
@@ -421,7 +426,10 @@ void Server::commit(const Command& command, const std::string& rid, uint64_t req
     if (outcome.changed) {
         ++counters_.commands;
         record(++last_seq_, encode_entry(entry));
-        if (const auto* open = std::get_if<StoredOpenSession>(&command)) last_seen_[open->token] = Clock::now();
+        if (const auto* open = std::get_if<StoredOpenSession>(&command)) {
+            last_seen_[open->token] = Clock::now();
+            if (!rid.empty()) routes_[open->token] = rid;
+        }
     }
     send_reply(rid, req, outcome.reply, outcome.events);
 }
@@ -440,7 +448,14 @@ void Server::record(uint64_t seq, const std::string& payload) {
 void Server::send_reply(const std::string& rid, uint64_t req, const Reply& reply, const std::vector<Event>& events) {
     if (std::holds_alternative<msg::Error>(reply)) ++counters_.refused;
     OutgoingReply out{rid, encode_reply(req, reply), {}};
-    for (const auto& e : events) out.events.emplace_back(e.topic, encode(0, e.body));
+    for (const auto& e : events) {
+        // The audience as the state stands now, right after the change.
+        OutgoingEvent oe{e.topic, encode(0, e.body), {}};
+        for (const auto& token : audience_sessions(state_, event_audience(state_, e))) {
+            if (auto r = routes_.find(token); r != routes_.end()) oe.recipients.push_back(r->second);
+        }
+        out.events.push_back(std::move(oe));
+    }
     if (outbox_.hold(last_seq_, out)) deliver(out);
 }
 
@@ -458,7 +473,18 @@ void Server::send_now(const std::string& rid, const std::string& bytes) {
 
 void Server::deliver(OutgoingReply& out) {
     if (!out.routing_id.empty()) send_now(out.routing_id, out.reply);
-    for (auto& [topic, body] : out.events) publish(topic, body);
+    for (const auto& e : out.events) {
+        for (const auto& rid : e.recipients) {
+            // [topic][event] on the session connection: two frames, where
+            // every reply is one.
+            zmq::multipart_t m;
+            m.addstr(rid);
+            m.addstr(e.topic);
+            m.addstr(e.body);
+            m.send(router_, static_cast<int>(zmq::send_flags::dontwait));
+        }
+        publish(e.topic, e.body);
+    }
 }
 
 void Server::publish(const std::string& topic, const std::string& body) {
@@ -506,6 +532,7 @@ void Server::expire_sessions() {
         commit(StoredCloseSession{token, "expired (no heartbeat)"}, {}, 0);
     }
     std::erase_if(last_seen_, [&](const auto& kv) { return !state_.sessions.count(kv.first); });
+    std::erase_if(routes_, [&](const auto& kv) { return !state_.sessions.count(kv.first); });
 }
 
 std::unique_ptr<actors::Actor> start_tracker(zmq::context_t& ctx, const TrackerConfig& config) {

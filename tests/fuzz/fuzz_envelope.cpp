@@ -9,6 +9,7 @@
 #include "messages/file_protocol.hpp"
 #include "messages/names.hpp"
 #include "messages/peer_protocol.hpp"
+#include "messages/replication_protocol.hpp"
 #include "messages/ticket.hpp"
 #include "messages/tracker_events.hpp"
 #include "messages/tracker_info.hpp"
@@ -142,6 +143,14 @@ void dispatch(const Envelope& env) {
         case Kind::StoredCreateUser: return check<tracker::StoredCreateUser>(env);
         case Kind::StoredOpenSession: return check<tracker::StoredOpenSession>(env);
         case Kind::StoredCloseSession: return check<tracker::StoredCloseSession>(env);
+        case Kind::NotPrimary: return check<msg::NotPrimary>(env);
+        case Kind::TrackerRole: return check<msg::TrackerRole>(env);
+        case Kind::JournalEntry: return check<tracker::JournalEntry>(env);
+        case Kind::PeerStatus: return check<msg::PeerStatus>(env);
+        case Kind::SyncRequest: return check<msg::SyncRequest>(env);
+        case Kind::SyncSnapshot: return check<msg::SyncSnapshot>(env);
+        case Kind::SyncRecord: return check<msg::SyncRecord>(env);
+        case Kind::SyncAck: return check<msg::SyncAck>(env);
     }
     FUZZ_CHECK(false, "decode_envelope let through an unknown kind");
 }

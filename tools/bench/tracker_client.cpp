@@ -42,7 +42,11 @@ public:
     bool receive(const MessageHandler& on_message) override {
         try {
             while (socket_.recv(frame_, zmq::recv_flags::dontwait)) {
-                on_message(static_cast<const char*>(frame_.data()), frame_.size());
+                // Events of the session come as [topic][event]; replies are
+                // single frames. Skip every part of a multi-part message.
+                const bool part = frame_.more() || in_multipart_;
+                in_multipart_ = frame_.more();
+                if (!part) on_message(static_cast<const char*>(frame_.data()), frame_.size());
             }
             return true;
         } catch (const zmq::error_t& e) {
@@ -56,6 +60,7 @@ public:
 private:
     zmq::socket_t socket_;
     zmq::message_t frame_;
+    bool in_multipart_ = false;
     int fd_ = -1;
     std::string error_;
 };

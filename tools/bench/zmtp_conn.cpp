@@ -227,9 +227,12 @@ bool ZmtpDealer::parse(const std::function<void(const char*, std::size_t)>& on_m
         }
         if (flags & kCommand) {
             if (!on_command(p + header, size)) return false;
-        } else if (!(flags & kMore)) {
+        } else if (!(flags & kMore) && !in_multipart_) {
             on_message(p + header, size);
-        }  // parts of a multi-part message: the tracker sends none; skipped
+        }
+        // Events of the session come as [topic][event], replies as single
+        // frames: every part of a multi-part message is skipped.
+        if (!(flags & kCommand)) in_multipart_ = (flags & kMore) != 0;
         begin_ += header + size;
     }
     if (begin_ == end_) {

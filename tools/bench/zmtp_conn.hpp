@@ -4,7 +4,8 @@
 // message to a background I/O thread and back: two thread wake-ups and about
 // ten syscalls per request, which on a 2-core machine takes CPU away from the
 // tracker being measured. Here a request is one send() and a burst of replies
-// one recv(). Single-frame messages only, which is all the tracker RPC uses.
+// one recv(). Single-frame messages only, which is all the tracker RPC uses
+// (a session's events, [topic][event], are skipped).
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -45,6 +46,7 @@ private:
     std::vector<char> in_;
     std::size_t begin_ = 0;  // unparsed bytes are in_[begin_, end_)
     std::size_t end_ = 0;
+    bool in_multipart_ = false;  // inside a multi-part message (an event): skip to its last part
     std::string out_;  // frame header + payload, reused
     std::string error_;
 };
