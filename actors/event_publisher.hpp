@@ -31,7 +31,7 @@ namespace p2p::actors {
 
 struct EventsConfig {
     std::string endpoint;              // tcp://IP:PORT or ipc://PATH
-    std::string process;               // who publishes: "tracker-1", "node 127.0.0.1:7000"
+    std::string process;               // who publishes: "tracker-1", "node-127.0.0.1:7000"
     Security security;                 // this process's keys; none: plain
     std::filesystem::path keys_file;   // DATA/monitor_keys
     std::vector<std::string> sockets;  // names the owners pass to watch_socket()

@@ -33,7 +33,7 @@ inline constexpr const char* kDownloadFailed = "download_failed";
 struct ProcessEvent {
     static constexpr Kind kind = Kind::ProcessEvent;
     std::string type;      // one of process_event::k*
-    std::string process;   // who says it: "tracker-1", "node 127.0.0.1:7000"
+    std::string process;   // who says it: "tracker-1", "node-127.0.0.1:7000"
     std::string socket{};  // socket events: which socket (router, session, ...)
     std::string peer{};    // socket events: the remote address
     std::string detail{};  // free text: why a handshake failed, why a download failed

@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
         engine_config.upload_limit = upload_limit;
         engine_config.security = security;
         engine_config.events = !events_endpoint.empty();
-        engine_config.process = "node " + endpoint;
+        engine_config.process = "node-" + endpoint;  // one word: text lines need no escaping
         // Before the engine: its ROUTER's socket monitor and its download
         // events go to the publisher, which must be there to take them.
         std::unique_ptr<p2p::actors::EventPublisher> events;

@@ -8,7 +8,7 @@
 namespace p2p::monitor {
 
 const char* usage_text() {
-    return R"usage(usage: zmq-monitor [--json] [--topic PREFIX]... [--tracker-info FILE]...
+    return R"usage(usage: zmq-monitor [--json | --stats] [--topic PREFIX]... [--tracker-info FILE]...
                    [--key-dir DIR] [--server-key KEY] [--plain] [[KEY@]ENDPOINT...]
 
 Subscribes to trackers' event (PUB) ports and prints one line per event:
@@ -41,6 +41,13 @@ KEY@ENDPOINT        the same, with the publisher's CURVE public key (Z85, 40
                     filter, gaps cannot be counted (the publisher numbers all
                     its topics together); restarts still are.
 --json              one JSON object per line instead of text.
+--stats             at a terminal: a summary redrawn every second instead of
+                    one line per event: each node's downloads (progress,
+                    rate, sources; from nodes' --events ports) and each
+                    file's swarm (complete and partial peers), and the last
+                    few other lines. Needs a terminal on stdout (an error
+                    otherwise: for logs and scripts use the plain or --json
+                    lines).
 --help              this text.
 
 A refused handshake prints one "error: ENDPOINT: ..." line on stderr with
@@ -93,6 +100,8 @@ Result<Options> parse_command_line(const std::vector<std::string>& args) {
             o.json = true;
         } else if (!options_done && arg == "--plain") {
             o.plain = true;
+        } else if (!options_done && arg == "--stats") {
+            o.stats = true;
         } else if (!options_done && is_option(arg, "--key-dir")) {
             auto v = option_value(args, i, "--key-dir");
             if (!v) return fail(v.error());
@@ -120,6 +129,7 @@ Result<Options> parse_command_line(const std::vector<std::string>& args) {
             o.endpoints.push_back(std::move(*target));
         }
     }
+    if (o.stats && o.json) return fail("--stats and --json do not go together: --json is the form for scripts");
     if (o.endpoints.empty() && o.tracker_info_files.empty()) {
         return fail("nothing to watch: give an ENDPOINT or --tracker-info FILE");
     }

@@ -19,6 +19,7 @@ struct Options {
     bool help = false;
     bool json = false;
     bool plain = false;                          // --plain: no CURVE at all
+    bool stats = false;                          // --stats: a summary redrawn at a terminal
     std::string key_dir;                         // --key-dir; "" = ~/.p2pshare/monitor
     std::string server_key;                      // --server-key: for endpoints given without KEY@
     std::vector<std::string> topics;             // empty: subscribe to everything

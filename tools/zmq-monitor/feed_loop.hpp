@@ -18,6 +18,7 @@ struct FeedConfig {
     std::vector<std::string> topics;  // empty: everything (and only then are gaps counted)
     Style style = Style::Text;
     actors::Security security;        // our key pair; none = plain
+    bool stats = false;               // --stats: a redrawn summary instead of one line per event
 };
 
 // libzmq refused an endpoint that passed normalize_endpoint() (e.g. an

@@ -2,6 +2,8 @@
 // (docs/zmq-monitor.md). This file only wires the parts together and maps
 // failures to exit codes: 0 stopped by a signal, 1 runtime failure, 2 bad
 // arguments.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -51,7 +53,12 @@ int main(int argc, char** argv) {
     auto endpoints = collect_endpoints(*options);
     if (!endpoints) return argument_error(endpoints.error());
 
-    FeedConfig config{*endpoints, options->topics, options->json ? Style::Json : Style::Text, {}};
+    // --stats redraws the screen: in a file or a pipe that is noise, and the
+    // line forms already serve logs and scripts.
+    if (options->stats && ::isatty(STDOUT_FILENO) != 1) {
+        return argument_error("--stats needs a terminal on stdout; for a log or a script use the plain or --json lines");
+    }
+    FeedConfig config{*endpoints, options->topics, options->json ? Style::Json : Style::Text, {}, options->stats};
     try {
         config.security = monitor_security(*options);
     } catch (const std::exception& e) {

@@ -104,3 +104,35 @@ TEST_CASE("summary line") {
     CHECK(format_summary(Tally{7, 1, 2}) == "zmq-monitor: 7 events, 1 undecodable, from 2 endpoints");
     CHECK(format_summary(Tally{0, 0, 1}) == "zmq-monitor: 0 events, 0 undecodable, from 1 endpoint");
 }
+
+TEST_CASE("process event lines (--events publishers)") {
+    msg::ProcessEvent p;
+    p.type = msg::process_event::kDownloadProgress;
+    p.process = "node-127.0.0.1:7001";
+    p.group = "g";
+    p.file = "big.bin";
+    p.pieces_done = 212;
+    p.pieces_total = 512;
+    p.rate = 48'300'000;
+    p.sources = 3;
+    const SeenEvent seen{"download.g", msg::TrackerEvent{p.type, {}, {}, {}}, msg::PublishStamp{0xabc, 7}, p};
+    CHECK(format_event(stamp(), seen, Style::Text) ==
+          "2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 download.g download_progress process=node-127.0.0.1:7001 "
+          "group=g file=big.bin pieces=212/512 rate=48.3MB/s sources=3");
+    CHECK(format_event(stamp(), seen, Style::Json) ==
+          R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","topic":"download.g",)"
+          R"("type":"download_progress","process":"node-127.0.0.1:7001","socket":"","peer":"","detail":"",)"
+          R"("group":"g","file":"big.bin","pieces_done":212,"pieces_total":512,"rate":48300000,"sources":3,)"
+          R"("seq":7,"epoch":"00000abc"})");
+
+    msg::ProcessEvent s;
+    s.type = msg::process_event::kHandshakeFailed;
+    s.process = "tracker-1";
+    s.socket = "pub";
+    s.peer = "tcp://127.0.0.1:6001";
+    s.detail = "auth: key refused (status 400)";
+    const SeenEvent sock{"socket.pub", msg::TrackerEvent{s.type, {}, {}, {}}, {}, s};
+    CHECK(format_event(stamp(), sock, Style::Text) ==
+          "2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 socket.pub handshake_failed process=tracker-1 socket=pub "
+          "peer=tcp://127.0.0.1:6001 detail=auth:\\x20key\\x20refused\\x20(status\\x20400)");
+}
