@@ -22,7 +22,7 @@ SeenEvent download(const std::string& process, const char* type, uint64_t done, 
 
 }  // namespace
 
-TEST_CASE("--stats shows each node's download and each file's swarm") {
+TEST_CASE("stats view shows each node's download and each file's swarm") {
     StatsView view;
     view.add(SeenEvent{"group.g", msg::TrackerEvent{msg::event::kFileAdded, "g", "alice", "", "big.bin"}});
     view.add(download("node-127.0.0.1:7001", msg::process_event::kDownloadProgress, 128, 48'300'000, 3));
@@ -39,14 +39,14 @@ TEST_CASE("--stats shows each node's download and each file's swarm") {
     CHECK_THAT(screen, Catch::Contains("RECENT\n  2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 gap: 2 events lost\n"));
 }
 
-TEST_CASE("--stats before any download says where downloads come from") {
+TEST_CASE("stats view before any download says where downloads come from") {
     StatsView view;
     const std::string screen = view.render("now");
     CHECK_THAT(screen, Catch::Contains("start nodes with --events"));
     CHECK_THAT(screen, Catch::Contains("(no file seen yet)"));
 }
 
-TEST_CASE("--stats keeps only the last few lines of news") {
+TEST_CASE("stats view keeps only the last few lines of news") {
     StatsView view;
     for (int i = 0; i < 20; ++i) view.note("line " + std::to_string(i));
     const std::string screen = view.render("now");
