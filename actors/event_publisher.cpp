@@ -1,5 +1,7 @@
 #include "actors/event_publisher.hpp"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -28,6 +30,8 @@ public:
         const bool ipc = config_.endpoint.rfind("ipc://", 0) == 0;
         if (!ipc) make_server(pub_, config_.security);
         pub_.bind(config_.endpoint);
+        // Plain ipc: the socket file's mode is the only guard, so owner only.
+        if (ipc) (void)::chmod(config_.endpoint.substr(6).c_str(), 0600);
         inbox_.set(zmq::sockopt::linger, 0);
         inbox_.bind(kEventsInbox);
         for (const auto& name : config_.sockets) {
