@@ -43,6 +43,7 @@ std::string_view kind_name(Kind k) {
         case Kind::StoredOpenSession: return "StoredOpenSession";
         case Kind::StoredCloseSession: return "StoredCloseSession";
         case Kind::TrackerRole: return "TrackerRole";
+        case Kind::ProcessEvent: return "ProcessEvent";
         case Kind::JournalEntry: return "JournalEntry";
         case Kind::PeerStatus: return "PeerStatus";
         case Kind::SyncRequest: return "SyncRequest";

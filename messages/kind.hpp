@@ -49,6 +49,7 @@ enum class Kind : uint16_t {
     // Tracker events (tracker PUB -> node SUB).
     TrackerEvent = 40,
     TrackerRole = 41,  // a tracker became primary or stepped down (replication_protocol.hpp)
+    ProcessEvent = 42,  // a process's --events PUB -> zmq-monitor (process_events.hpp)
 
     // Tracker journal records (tracker_journal.hpp): state changes as stored.
     StoredCreateUser = 60,

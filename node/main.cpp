@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "actors/curve.hpp"
+#include "actors/event_publisher.hpp"
 #include "actors/log.hpp"
 #include "actors/signals.hpp"
 #include "actors/zap_handler.hpp"
@@ -19,7 +20,7 @@
 namespace {
 
 const char* kUsage = R"(usage: node IP:PORT TRACKER_INFO [--data DIR] [--request-timeout SECONDS] [--upload-limit RATE]
-            [--plain] [--log-level LEVEL]
+            [--plain] [--log-level LEVEL] [--events ENDPOINT]
 
 Starts a p2pshare node: a REPL on stdin/stdout for accounts, groups and files.
 
@@ -39,6 +40,16 @@ TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] key=KEY ('#'
               default: no cap).
 --plain       no CURVE: no encryption, no authentication (trackers must run
               --plain too). Only for trusted networks and benchmarks.
+--events ENDPOINT
+              publish this node's own events for zmq-monitor on a PUB bound
+              at ENDPOINT (tcp://IP:PORT or ipc://PATH): its piece server's
+              connections (socket.peers) and its downloads (download.GROUP:
+              started, progress about once a second, finished, failed). Over
+              tcp it is a CURVE server with this node's key (DIR/curve_key;
+              the public key is printed at start) admitting only this node's
+              own key and the keys in DIR/monitor_keys; ipc:// is plain.
+              A slow monitor never slows the node: events it cannot take
+              are dropped (and show as a gap in zmq-monitor).
 --log-level LEVEL
               error, warn, info (default) or debug: what goes to DIR/node.log.
               stdout carries only results; stderr only the ready line,
@@ -93,6 +104,7 @@ int main(int argc, char** argv) {
     double timeout_s = 5;
     uint64_t upload_limit = 0;
     bool plain = false;
+    std::string events_endpoint;
     auto log_level = p2p::logging::Level::info;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -104,11 +116,19 @@ int main(int argc, char** argv) {
             plain = true;
             continue;
         }
-        if (arg == "--data" || arg == "--request-timeout" || arg == "--upload-limit" || arg == "--log-level") {
+        if (arg == "--data" || arg == "--request-timeout" || arg == "--upload-limit" || arg == "--log-level" ||
+            arg == "--events") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
                 data_dir = value;
+                continue;
+            }
+            if (arg == "--events") {
+                if (value.rfind("tcp://", 0) != 0 && value.rfind("ipc://", 0) != 0) {
+                    return usage_error("--events wants tcp://IP:PORT or ipc://PATH, got '" + value + "'");
+                }
+                events_endpoint = value;
                 continue;
             }
             if (arg == "--log-level") {
@@ -193,6 +213,24 @@ int main(int argc, char** argv) {
         // mode has no per-byte work on those threads to spread.
         engine_config.connections_per_source = security.plain() ? 1 : kIoThreads;
         engine_config.io_threads = kIoThreads;
+        engine_config.events = !events_endpoint.empty();
+        engine_config.process = "node-" + endpoint;  // one word: text lines need no escaping
+        // Before the engine: its ROUTER's socket monitor and its download
+        // events go to the publisher, which must be there to take them.
+        std::unique_ptr<p2p::actors::EventPublisher> events;
+        if (!events_endpoint.empty()) {
+            try {
+                events = std::make_unique<p2p::actors::EventPublisher>(
+                    ctx, p2p::actors::EventsConfig{events_endpoint, engine_config.process, security,
+                                                   identity.data_dir / "monitor_keys", {"peers"}});
+            } catch (const std::exception& e) {
+                std::cerr << "error: " << e.what() << "\n";
+                return 1;
+            }
+            std::cerr << "node: events on " << events_endpoint;
+            if (!security.plain()) std::cerr << " (key " << security.own->public_key << ")";
+            std::cerr << "\n";
+        }
         std::unique_ptr<p2p::actors::Actor> engine;
         try {
             engine = p2p::node::start_engine(ctx, engine_config);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages p2pshare builds with, when any is missing.
-# --bench: also what `bench transfer` compares with (python3-libtorrent).
+# --bench: also what `bench transfer` compares with (python3-libtorrent) and
+# what draws its --plot (gnuplot-nox). No test needs either.
 set -euo pipefail
 packages=(g++ cmake make pkg-config python3 libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libssl-dev libedit-dev catch2 iproute2)
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-libtorrent)
+  packages+=(python3-libtorrent gnuplot-nox)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@
 #include <zmq_addon.hpp>
 
 #include "actors/curve.hpp"
+#include "actors/event_publisher.hpp"
 #include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "actors/zap_handler.hpp"
@@ -19,7 +20,7 @@
 namespace {
 
 const char* kUsage = R"usage(usage: tracker TRACKER_INFO N [--data DIR] [--session-timeout SECONDS] [--ticket-ttl SECONDS]
-                    [--peer-timeout SECONDS] [--plain] [--log-level LEVEL]
+                    [--peer-timeout SECONDS] [--plain] [--log-level LEVEL] [--events ENDPOINT]
        tracker TRACKER_INFO N --keygen   |   tracker --keygen --data DIR
 
 Runs tracker number N (1-based) of the trackers listed in TRACKER_INFO.
@@ -49,6 +50,13 @@ N             which line of TRACKER_INFO is this tracker.
               dir (DIR/curve_key, mode 0600) if there is none yet; then exit.
 --plain       no CURVE: plain TCP, no encryption, no authentication. Only for
               trusted networks and benchmarks; says so loudly at start.
+--events ENDPOINT
+              also publish this process's own socket events (connections to
+              its request and event ports made, lost or refused: topics
+              socket.router, socket.pub) on a PUB bound at ENDPOINT
+              (tcp://IP:PORT or ipc://PATH), for zmq-monitor. Over tcp it is
+              a CURVE server with this tracker's key, admitting only that
+              key and the keys in DIR/monitor_keys; ipc:// is plain.
 --log-level LEVEL
               error, warn, info (default) or debug: what goes to DIR/tracker.log
               (recovery repairs, role changes, sessions that expire, ...).
@@ -90,6 +98,7 @@ struct Options {
     double peer_timeout_s = 1;
     bool plain = false;
     bool keygen = false;
+    std::string events;  // --events ENDPOINT, "" = none
     p2p::logging::Level log_level = p2p::logging::Level::info;
 };
 
@@ -148,11 +157,16 @@ int main(int argc, char** argv) {
             continue;
         }
         if (arg == "--data" || arg == "--session-timeout" || arg == "--ticket-ttl" || arg == "--peer-timeout" ||
-            arg == "--log-level") {
+            arg == "--log-level" || arg == "--events") {
             if (i + 1 >= argc) return usage_error(arg + " needs a value");
             const std::string value = argv[++i];
             if (arg == "--data") {
                 opt.data_dir = value;
+            } else if (arg == "--events") {
+                if (value.rfind("tcp://", 0) != 0 && value.rfind("ipc://", 0) != 0) {
+                    return usage_error("--events wants tcp://IP:PORT or ipc://PATH, got '" + value + "'");
+                }
+                opt.events = value;
             } else if (arg == "--log-level") {
                 auto level = p2p::logging::parse_level(value);
                 if (!level) return usage_error("--log-level wants error, warn, info or debug, got '" + value + "'");
@@ -257,8 +271,16 @@ int main(int argc, char** argv) {
     }
     // Before any server socket: it names each client by its key.
     p2p::actors::ZapHandler zap(ctx, p2p::tracker::tracker_zap_policy(operator_keys, config.data_dir));
+    // Before the server: it turns on its sockets' monitors, which this reads.
+    std::unique_ptr<p2p::actors::EventPublisher> events;
+    config.watch_sockets = !opt.events.empty();
     std::unique_ptr<p2p::actors::Actor> server;
     try {
+        if (!opt.events.empty()) {
+            events = std::make_unique<p2p::actors::EventPublisher>(
+                ctx, p2p::actors::EventsConfig{opt.events, "tracker-" + std::to_string(opt.index), config.security,
+                                               config.data_dir / "monitor_keys", {"router", "pub"}});
+        }
         server = p2p::tracker::start_tracker(ctx, config);
     } catch (const std::exception& e) {
         p2p::logging::error("tracker", "could not start: ", e.what());

@@ -12,6 +12,7 @@
 
 #include "actors/loop.hpp"
 #include "messages/envelope.hpp"
+#include "messages/publish_stamp.hpp"
 #include "messages/replication_protocol.hpp"
 #include "messages/ticket.hpp"
 #include "tracker/core/audience.hpp"
@@ -115,6 +116,7 @@ private:
     zmq::socket_t& pipe_;
     zmq::socket_t router_;
     zmq::socket_t pub_;
+    msg::PublishSequence pub_seq_;  // stamps what pub_ sends (publish_stamp.hpp)
     std::unique_ptr<JournalActor> journal_;
     PasswordHashers hashers_;
     actors::Loop loop_;

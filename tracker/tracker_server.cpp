@@ -4,6 +4,7 @@
 #include <sstream>
 #include <zmq_addon.hpp>
 
+#include "actors/event_publisher.hpp"
 #include "actors/log.hpp"
 #include "messages/limits.hpp"
 #include "messages/names.hpp"
@@ -51,6 +52,10 @@ Server::Server(zmq::context_t& ctx, const TrackerConfig& config, zmq::socket_t& 
     // only (monitor_keys.hpp); nodes hear their groups' events over their
     // own session connection (deliver()).
     actors::make_server(pub_, config_.security, kEventsZapDomain);
+    if (config_.watch_sockets) {
+        actors::watch_socket(router_, "router");
+        actors::watch_socket(pub_, "pub");
+    }
     router_.bind(config_.address().rpc_endpoint());
     pub_.bind(config_.address().pub_endpoint());
     if (config_.trackers.size() > 1) link_ = std::make_unique<ReplicationLink>(ctx, config_.index, config_.trackers, config_.security);
@@ -485,7 +490,10 @@ void Server::deliver(OutgoingReply& out) {
 void Server::publish(const std::string& topic, const std::string& body) {
     zmq::multipart_t ev;
     ev.addstr(topic);
-    ev.addstr(body);
+    // Every event carries this run's sequence number (publish_stamp.hpp), so
+    // zmq-monitor can report lost events instead of hiding them.
+    auto stamped = msg::restamp(body, pub_seq_.next());
+    ev.addstr(stamped ? std::move(*stamped) : body);
     ev.send(pub_, static_cast<int>(zmq::send_flags::dontwait));
 }
 

@@ -37,6 +37,7 @@ struct TrackerConfig {
     std::chrono::milliseconds peer_timeout{1000};  // a tracker silent this long is lost
     std::chrono::milliseconds peer_interval{200};  // how often trackers tell each other their status
     actors::Security security;  // CURVE keys; none: plain mode
+    bool watch_sockets = false;  // --events: socket monitors on the ROUTER and PUB (actors/event_publisher.hpp)
 
     const TrackerAddress& address() const { return trackers.at(index - 1); }
 };

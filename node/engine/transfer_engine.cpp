@@ -11,12 +11,14 @@
 #include <system_error>
 #include <zmq_addon.hpp>
 
+#include "actors/event_publisher.hpp"
 #include "actors/loop.hpp"
 #include "messages/envelope.hpp"
 #include "messages/peer_protocol.hpp"
 #include "messages/tracker_info.hpp"
 #include "messages/tracker_protocol.hpp"
 #include "node/engine/download.hpp"
+#include "node/engine/download_events.hpp"
 #include "node/engine/engine_protocol.hpp"
 #include "node/engine/file_id_check.hpp"
 #include "node/engine/piece_server.hpp"
@@ -52,6 +54,10 @@ public:
         router_.set(zmq::sockopt::linger, 0);
         router_.set(zmq::sockopt::maxmsgsize, int64_t{1} << 20);
         actors::make_server(router_, config_.security);
+        if (config_.events) {
+            actors::watch_socket(router_, "peers");
+            events_ = actors::EventSink(ctx);
+        }
         router_.bind("tcp://" + config_.endpoint);
         server_.set_upload_limit(config_.upload_limit);
     }
@@ -65,6 +71,7 @@ public:
         loop_.every(200ms, [this] { tick(); });
         if (config_.upload_limit > 0) loop_.every(10ms, [this] { server_.drain(); });
         loop_.every(kSourcesRefresh, [this] { ask_for_sources(); });
+        if (events_.enabled()) loop_.every(1s, [this] { publish_progress(); });
         actors::signal_ready(pipe_);
         loop_.run();
     }
@@ -140,6 +147,21 @@ private:
         out.send(pipe_);
     }
 
+    // ---- --events ---------------------------------------------------------------
+    void publish(const Download& d, const char* type, const std::string& detail = {}) {
+        if (!events_.enabled()) return;
+        const auto e = download_event(d, type, config_.process, SteadyClock::now(), detail);
+        events_.send(msg::download_topic(d.group), encode(0, e));
+    }
+
+    // About once a second per download still fetching: enough to plot a
+    // swarm's progress, too little to cost anything.
+    void publish_progress() {
+        for (const auto& [id, d] : downloads_) {
+            if (d->phase == DownloadPhase::Fetching) publish(*d, msg::process_event::kDownloadProgress);
+        }
+    }
+
     void notify(const char* op, std::initializer_list<std::string> fields) {
         zmq::multipart_t out;
         out.addstr(op);
@@ -198,6 +220,7 @@ private:
         out.addstr("ANNOUNCE");
         out.addstr(pack_body(Announce{dl.group, dl.meta, false}));
         out.send(pipe_);
+        publish(dl, msg::process_event::kDownloadStarted);
         if (dl.picker.is_complete()) return finish(dl);
         add_sources(dl, s.sources, false);
         update_problem(dl);
@@ -530,6 +553,7 @@ private:
         done.addstr("DONE");
         done.addstr(pack_body(ServeFile{d.group, d.final_path, d.meta}));
         done.send(pipe_);
+        publish(d, msg::process_event::kDownloadFinished);
     }
 
     void fail(Download& d, const std::string& why) {
@@ -540,6 +564,7 @@ private:
         server_.unserve(d.group, d.meta.file_id);
         release_file(d);
         notify("FAILED", {d.group, d.meta.name, why});
+        publish(d, msg::process_event::kDownloadFailed, why);
     }
 
     void release_file(Download& d) {
@@ -621,6 +646,7 @@ private:
     PieceServer server_;
     PieceWorkers workers_;
     actors::Loop loop_;
+    actors::EventSink events_;  // disabled without --events
     std::mt19937 rng_;
     std::map<uint32_t, std::unique_ptr<Download>> downloads_;
     std::map<uint64_t, Link> links_;

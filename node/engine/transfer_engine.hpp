@@ -27,6 +27,10 @@ struct EngineConfig {
     int io_threads = 1;  // the context's; a connection's affinity picks one of them
     uint64_t upload_limit = 0;  // bytes/s served, 0 = no cap
     actors::Security security;  // CURVE keys of this node; none: plain mode
+    // --events: publish download events and the ROUTER's socket events
+    // ("peers") to the process's EventPublisher (actors/event_publisher.hpp).
+    bool events = false;
+    std::string process;  // how the events name this node
 };
 
 // Throws (with the reason) when the endpoint cannot be bound.

@@ -9,6 +9,7 @@
 #include "messages/file_protocol.hpp"
 #include "messages/names.hpp"
 #include "messages/peer_protocol.hpp"
+#include "messages/process_events.hpp"
 #include "messages/replication_protocol.hpp"
 #include "messages/ticket.hpp"
 #include "messages/tracker_events.hpp"
@@ -145,6 +146,7 @@ void dispatch(const Envelope& env) {
         case Kind::StoredCloseSession: return check<tracker::StoredCloseSession>(env);
         case Kind::NotPrimary: return check<msg::NotPrimary>(env);
         case Kind::TrackerRole: return check<msg::TrackerRole>(env);
+        case Kind::ProcessEvent: return check<msg::ProcessEvent>(env);
         case Kind::JournalEntry: return check<tracker::JournalEntry>(env);
         case Kind::PeerStatus: return check<msg::PeerStatus>(env);
         case Kind::SyncRequest: return check<msg::SyncRequest>(env);

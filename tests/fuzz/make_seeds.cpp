@@ -7,6 +7,7 @@
 
 #include "messages/envelope.hpp"
 #include "messages/peer_protocol.hpp"
+#include "messages/process_events.hpp"
 #include "messages/ticket.hpp"
 #include "node/engine/engine_protocol.hpp"
 #include "node/files/resume_record.hpp"
@@ -75,6 +76,8 @@ void envelopes(const files::FileMeta& meta) {
     put(msg::PieceRequest{msg::kPeerProtocolVersion, ticket, 2});
     put(msg::PieceReply{meta.file_id, 2});
     put(msg::TrackerEvent{msg::event::kFileAdded, "physics", "alice", "", meta.name});
+    put(msg::ProcessEvent{msg::process_event::kDownloadProgress, "node-127.0.0.1:7000", "", "", "", "physics",
+                          meta.name, 17, 128, 48000000, 3});
     put(tracker::StoredCreateUser{"alice", std::string(16, 's'), std::string(32, 'h'), 100000});
     put(tracker::StoredOpenSession{tok, "alice", "node-1234", "127.0.0.1:7000"});
     put(tracker::StoredCloseSession{tok, "stopped heartbeating"});

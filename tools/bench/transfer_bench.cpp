@@ -16,6 +16,7 @@
 #include "child_process.hpp"
 #include "free_ports.hpp"
 #include "libtorrent_reference.hpp"
+#include "progress_log.hpp"
 #include "raw_tcp_copy.hpp"
 #include "report_table.hpp"
 #include "support.hpp"
@@ -28,7 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json] [--no-libtorrent]
+const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json] [--no-libtorrent] [--plot PREFIX]
                        [--cases LIST]
 
 Moves one random file through p2pshare on 127.0.0.1 and times it against a
@@ -54,9 +55,15 @@ busy machine it moves far less than the wall time.
 --no-libtorrent  leave out the libtorrent cases
 --cases LIST  the p2pshare cases to run, comma-separated, of 1-1, 3-1, 1-3,
               plain (default: all); the raw copy always runs
+--plot PREFIX the 1->3 case's progress of each downloader over time (from
+              the nodes' --events ports, about once a second) as PREFIX.csv
+              (seconds,node,pieces_done,pieces_total,percent,rate_bytes_per_s,
+              sources) and, when gnuplot is installed (Debian: gnuplot-nox),
+              PREFIX.png; e.g. --plot docs/swarm-progress
 
 Example:
   bench transfer --size 256M
+  bench transfer --size 512M --no-libtorrent --plot docs/swarm-progress
 )";
 
 std::optional<uint64_t> parse_size(const std::string& text) {
@@ -109,6 +116,9 @@ public:
         const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[nodes_.size()]);
         std::vector<std::string> argv{(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name};
         if (plain_) argv.push_back("--plain");
+        // Its own events (download progress) for --plot; ipc, so no keys.
+        argv.push_back("--events");
+        argv.push_back(events_endpoint(name));
         auto child = ChildProcess::spawn(argv, dir_);
         if (!child.wait_for_line(ChildProcess::Stream::err,
                                  [](std::string_view l) { return l.rfind("node: ready", 0) == 0; }, 15s)) {
@@ -166,6 +176,9 @@ public:
         for (const auto& [name, child] : nodes_) out.push_back(name);
         return out;
     }
+    std::string events_endpoint(const std::string& name) const {
+        return "ipc://" + fs::absolute(dir_ / ("events-" + name)).string();
+    }
     void stop(const std::string& name) {
         auto it = nodes_.find(name);
         if (it == nodes_.end()) return;
@@ -214,8 +227,10 @@ std::string thread_cpu_text(const std::vector<ThreadCpu>& before, const std::vec
 
 // Downloads `file` in `group` into a fresh dir by each downloader at once;
 // returns the time until the last one reports its verified copy.
+// plot: when not empty, each downloader's progress goes to PLOT.csv (and
+// PLOT.png when gnuplot is installed).
 CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& group,
-                    const std::vector<std::string>& downloaders, const fs::path& work) {
+                    const std::vector<std::string>& downloaders, const fs::path& work, const fs::path& plot = {}) {
     CaseResult r;
     r.name = name;
     for (const auto& d : downloaders) fs::create_directories(work / ("down-" + d));
@@ -226,6 +241,12 @@ CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& gr
     for (const auto& n : swarm.names()) cpu_before[n] = cpu_of(swarm.pid(n));
     const auto threads_before = thread_cpu(swarm.pid(downloaders.front()));
     r.load = load_average_1m().value_or(-1);
+    std::unique_ptr<ProgressLog> progress;
+    if (!plot.empty()) {
+        std::map<std::string, std::string> endpoints;
+        for (const auto& d : downloaders) endpoints[d] = swarm.events_endpoint(d);
+        progress = std::make_unique<ProgressLog>(endpoints);
+    }
     const auto start = Clock::now();
     for (const auto& d : downloaders) swarm.say(d, "download_file " + group + " data.bin down-" + d);
     for (const auto& d : downloaders) {
@@ -235,6 +256,14 @@ CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& gr
     r.downloader_cpu = r.source_cpu = 0;
     for (const auto& [n, was] : cpu_before) (is_downloader(n) ? r.downloader_cpu : r.source_cpu) += cpu_of(swarm.pid(n)) - was;
     r.threads = thread_cpu_text(threads_before, thread_cpu(swarm.pid(downloaders.front())));
+    if (progress) {
+        progress->stop();
+        const fs::path csv = plot.string() + ".csv", png = plot.string() + ".png";
+        write_progress_csv(progress->points(), csv);
+        std::cerr << "bench: " << name << " progress in " << csv.string() << "\n";
+        const auto why_not = plot_progress(csv, png, downloaders, name + ": progress of each downloader");
+        std::cerr << "bench: " << (why_not.empty() ? "plot in " + png.string() : "no plot: " + why_not) << "\n";
+    }
     for (const auto& d : downloaders) {
         r.peak_rss_kib = std::max<uint64_t>(r.peak_rss_kib, peak_rss_kib(swarm.pid(d)).value_or(0));
         swarm.say(d, "show_downloads");
@@ -256,6 +285,7 @@ int transfer_main(const std::vector<std::string>& args) {
     fs::path bin = own_bin_dir();
     bool keep = false, json = false, libtorrent = true;
     std::set<std::string> cases{"1-1", "3-1", "1-3", "plain"};
+    fs::path plot;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
@@ -277,8 +307,10 @@ int transfer_main(const std::vector<std::string>& args) {
                 }
                 cases.insert(c);
             }
-        } else if ((a == "--size" || a == "--bin") && i + 1 < args.size()) {
-            if (a == "--bin") {
+        } else if ((a == "--size" || a == "--bin" || a == "--plot") && i + 1 < args.size()) {
+            if (a == "--plot") {
+                plot = fs::absolute(args[++i]);
+            } else if (a == "--bin") {
                 bin = args[++i];
             } else if (auto s = parse_size(args[++i])) {
                 size = *s;
@@ -319,7 +351,7 @@ int transfer_main(const std::vector<std::string>& args) {
         }
         if (cases.count("1-1")) results.push_back(run_case(swarm, "p2pshare 1->1", "one", {"d1"}, work));
         if (cases.count("3-1")) results.push_back(run_case(swarm, "p2pshare 3->1", "three", {"d2"}, work));
-        if (cases.count("1-3")) results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work));
+        if (cases.count("1-3")) results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work, plot));
         if (cases.count("plain")) {
             // The same 1->1 without CURVE: what encryption costs.
             const fs::path plain_dir = work / "plain";

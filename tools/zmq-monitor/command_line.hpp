@@ -8,12 +8,23 @@
 
 namespace p2p::monitor {
 
+// One PUB socket to watch and the CURVE key its server must hold.
+struct Target {
+    std::string endpoint;    // normalised (endpoints.hpp)
+    std::string server_key;  // Z85; "" = not given (plain for ipc://, an error for tcp:// unless --plain)
+    bool operator==(const Target&) const = default;
+};
+
 struct Options {
     bool help = false;
     bool json = false;
+    bool plain = false;                          // --plain: no CURVE at all
+    bool stats = false;                          // --stats: a summary redrawn at a terminal
+    std::string key_dir;                         // --key-dir; "" = ~/.p2pshare/monitor
+    std::string server_key;                      // --server-key: for endpoints given without KEY@
     std::vector<std::string> topics;             // empty: subscribe to everything
     std::vector<std::string> tracker_info_files; // read later, by collect_endpoints()
-    std::vector<std::string> endpoints;          // already normalised (endpoints.hpp)
+    std::vector<Target> endpoints;               // from the command line, in order
 };
 
 // args excludes argv[0]. A failure's reason is the text after "error: ".

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "actors/curve.hpp"
 #include "messages/tracker_info.hpp"
 
 namespace p2p::monitor {
@@ -57,18 +58,52 @@ Result<std::string> normalize_endpoint(std::string_view text) {
     return shown;
 }
 
-Result<std::vector<std::string>> collect_endpoints(const Options& options) {
-    std::vector<std::string> out;
-    auto add = [&out](const std::string& ep) {
-        if (std::find(out.begin(), out.end(), ep) == out.end()) out.push_back(ep);
+Result<Target> parse_target(std::string_view text) {
+    constexpr std::size_t kKeyChars = 40;
+    Target target;
+    if (text.size() > kKeyChars && text[kKeyChars] == '@' && text.find("://") > kKeyChars) {
+        const std::string_view key = text.substr(0, kKeyChars);
+        if (!actors::valid_curve_key(key)) {
+            return fail("bad server key before '@' in '" + std::string(text) + "' (want 40 Z85 characters)");
+        }
+        target.server_key = std::string(key);
+        text.remove_prefix(kKeyChars + 1);
+    }
+    auto ep = normalize_endpoint(text);
+    if (!ep) return fail(ep.error());
+    target.endpoint = *ep;
+    return target;
+}
+
+Result<std::vector<Target>> collect_endpoints(const Options& options) {
+    std::vector<Target> out;
+    auto add = [&out](Target t) {
+        auto same = std::find_if(out.begin(), out.end(), [&](const Target& o) { return o.endpoint == t.endpoint; });
+        if (same == out.end()) {
+            out.push_back(std::move(t));
+        } else if (same->server_key.empty()) {
+            same->server_key = t.server_key;  // a later mention may know the key
+        }
     };
-    for (const auto& ep : options.endpoints) add(ep);
+    for (auto t : options.endpoints) {
+        if (t.server_key.empty()) t.server_key = options.server_key;
+        add(std::move(t));
+    }
     for (const auto& file : options.tracker_info_files) {
         auto trackers = load_tracker_info(file);
         if (!trackers) return fail(trackers.error());
-        for (const auto& t : *trackers) add(t.pub_endpoint());
+        for (const auto& t : *trackers) add(Target{t.pub_endpoint(), t.key});
     }
     if (out.empty()) return fail("nothing to watch: no endpoint given");
+    if (!options.plain) {
+        for (const auto& t : out) {
+            if (t.server_key.empty() && t.endpoint.rfind("tcp://", 0) == 0) {
+                return fail("no CURVE server key for " + t.endpoint +
+                            ": write KEY@" + t.endpoint + ", give --server-key KEY, use a --tracker-info line with "
+                            "key=, or --plain for a tracker started with --plain");
+            }
+        }
+    }
     return out;
 }
 

@@ -17,9 +17,16 @@ namespace p2p::monitor {
 // inproc cannot reach another process.
 Result<std::string> normalize_endpoint(std::string_view text);
 
-// options.endpoints followed by each tracker-info file's pub endpoints, in
-// order, without duplicates (one socket per endpoint, or every event would
-// print twice). Reads the files; a failure names the file and line.
-Result<std::vector<std::string>> collect_endpoints(const Options& options);
+// "KEY@ENDPOINT" (KEY: a 40-character Z85 CURVE public key) or a bare
+// ENDPOINT, normalised. Z85 has '@' in its alphabet, so the key is recognised
+// by its fixed length, not by searching for '@'.
+Result<Target> parse_target(std::string_view text);
+
+// options.endpoints followed by each tracker-info file's pub endpoints (with
+// their key=), in order, without duplicates (one socket per endpoint, or
+// every event would print twice). --server-key fills in endpoints given
+// without a key. Unless options.plain, every tcp:// target must end up with
+// a key. Reads the files; a failure names the file and line.
+Result<std::vector<Target>> collect_endpoints(const Options& options);
 
 }  // namespace p2p::monitor

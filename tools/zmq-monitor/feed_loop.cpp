@@ -9,6 +9,7 @@
 #include "messages/limits.hpp"
 #include "tools/zmq-monitor/frame_decoder.hpp"
 #include "tools/zmq-monitor/link_state.hpp"
+#include "tools/zmq-monitor/stats_view.hpp"
 #include "tools/zmq-monitor/stop_signal.hpp"
 
 namespace p2p::monitor {
@@ -26,6 +27,9 @@ constexpr std::chrono::milliseconds kPollTimeout{200};
 // so, and a dead one is not hammered.
 constexpr int kReconnectIvlMs = 100;
 constexpr int kReconnectIvlMaxMs = 2000;
+// After a refused handshake: not so often that a tracker's log fills up,
+// soon enough that a key just added is noticed.
+constexpr std::chrono::seconds kRefusedRetry{3};
 
 constexpr int kMonitoredEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED |
                                  ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
@@ -48,12 +52,25 @@ std::optional<std::vector<std::string>> recv_all(zmq::socket_t& socket) {
 
 struct Feed {
     std::string endpoint;
+    bool curve;  // this connection uses CURVE
     zmq::socket_t sub;
     zmq::socket_t monitor;
     LinkState link;
+    SequenceCheck sequence;
+    // libzmq gives up on a connection whose handshake the server refused
+    // (a protocol error, unlike a lost connection): we connect again
+    // ourselves, so a key added to monitor_keys later is picked up.
+    std::optional<Clock::time_point> reconnect_at;
 
-    Feed(zmq::context_t& ctx, const std::string& ep, std::size_t index, const std::vector<std::string>& topics)
-        : endpoint(ep), sub(ctx, zmq::socket_type::sub), monitor(ctx, zmq::socket_type::pair) {
+    Feed(zmq::context_t& ctx, const Target& target, std::size_t index, const FeedConfig& config)
+        : endpoint(target.endpoint),
+          curve(!config.security.plain() && !target.server_key.empty()),
+          sub(ctx, zmq::socket_type::sub),
+          monitor(ctx, zmq::socket_type::pair),
+          sequence(config.topics.empty()) {
+        const auto& topics = config.topics;
+        // Each SUB talks to one publisher, so each gets that publisher's key.
+        if (curve) actors::make_client(sub, config.security, target.server_key);
         sub.set(zmq::sockopt::linger, 0);
         // Same cap as every control-plane socket in p2pshare: a peer sending
         // a bigger frame is disconnected by libzmq before we allocate it.
@@ -89,10 +106,11 @@ struct Feed {
 
 class Loop {
 public:
-    Loop(const FeedConfig& config, const std::function<bool(const std::string&)>& emit)
-        : config_(config), emit_(emit) {
-        for (std::size_t i = 0; i < config.endpoints.size(); ++i) {
-            feeds_.push_back(std::make_unique<Feed>(ctx_, config.endpoints[i], i, config.topics));
+    Loop(const FeedConfig& config, const std::function<bool(const std::string&)>& emit,
+         const std::function<void(const std::string&)>& warn)
+        : config_(config), emit_(emit), warn_(warn) {
+        for (std::size_t i = 0; i < config.targets.size(); ++i) {
+            feeds_.push_back(std::make_unique<Feed>(ctx_, config.targets[i], i, config));
         }
         tally_.endpoints = feeds_.size();
     }
@@ -114,6 +132,12 @@ public:
                 if (items[2 * i].revents & ZMQ_POLLIN) drain_events(*feeds_[i]);
                 if (items[2 * i + 1].revents & ZMQ_POLLIN) drain_monitor(*feeds_[i]);
             }
+            if (config_.stats) redraw();
+            reconnect_refused();
+        }
+        for (const auto& f : feeds_) {
+            tally_.lost += f->sequence.lost();
+            tally_.restarts += f->sequence.restarts();
         }
         return tally_;
     }
@@ -125,10 +149,29 @@ private:
             if (!frames) return;
             const Stamp stamp{Clock::now(), feed.endpoint};
             const Decoded decoded = decode_frames(*frames);
-            if (std::holds_alternative<SeenEvent>(decoded)) {
+            msg::PublishStamp seq;
+            if (const auto* seen = std::get_if<SeenEvent>(&decoded)) {
                 ++tally_.events;
+                seq = seen->stamp;
             } else {
                 ++tally_.undecodable;
+                seq = std::get<Undecodable>(decoded).stamp;
+            }
+            // A gap or restart is printed before the event that revealed it,
+            // never hidden: a lost event is what someone debugging needs to know.
+            const SeqNote note = feed.sequence.observe(seq);
+            if (note.kind != SeqNote::Kind::None) {
+                stats_.count_lost(note.lost);
+                print(format_seq_note(stamp, note, config_.style));
+            }
+            if (config_.stats) {
+                const auto* seen = std::get_if<SeenEvent>(&decoded);
+                if (seen) stats_.add(*seen);
+                // Downloads are the table; everything else is news.
+                if (!seen || !seen->process || seen->process->file.empty()) {
+                    print(format_decoded(stamp, decoded, Style::Text));
+                }
+                continue;
             }
             print(format_decoded(stamp, decoded, config_.style));
         }
@@ -141,29 +184,62 @@ private:
             if (frames->size() != 2) continue;  // not the 4.x layout; nothing to show
             auto event = parse_monitor_message((*frames)[0], (*frames)[1]);
             if (!event) continue;
+            if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || event->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
+                feed.reconnect_at = Clock::now() + kRefusedRetry;
+            }
             auto link = link_from_zmq_event(event->event);
             if (!link || !feed.link.report(*link)) continue;
             print(format_link(Stamp{Clock::now(), feed.endpoint}, *link, config_.style));
+            if (*link == Link::HandshakeFailed) {
+                warn_("error: " + feed.endpoint + ": " + handshake_hint(event->event, event->value, feed.curve));
+            }
+        }
+    }
+
+    void reconnect_refused() {
+        const auto now = Clock::now();
+        for (auto& f : feeds_) {
+            if (!f->reconnect_at || now < *f->reconnect_at) continue;
+            f->reconnect_at.reset();
+            try {
+                f->sub.disconnect(f->endpoint);
+            } catch (const zmq::error_t&) {
+                // ENOENT: libzmq already dropped the endpoint; connect anew.
+            }
+            f->sub.connect(f->endpoint);
         }
     }
 
     void print(const std::string& line) {
+        if (config_.stats) return stats_.note(line);
         if (!emit_(line)) output_ok_ = false;
+    }
+
+    // --stats: home the cursor, clear the screen, draw the summary.
+    void redraw() {
+        const auto now = Clock::now();
+        if (now - last_redraw_ < std::chrono::seconds(1)) return;
+        last_redraw_ = now;
+        if (!emit_("\x1b[H\x1b[2J" + stats_.render(iso_utc(now)))) output_ok_ = false;
     }
 
     const FeedConfig& config_;
     const std::function<bool(const std::string&)>& emit_;
+    const std::function<void(const std::string&)>& warn_;
     // Declared before feeds_ so it is destroyed after every socket in them.
     zmq::context_t ctx_;
     std::vector<std::unique_ptr<Feed>> feeds_;
     Tally tally_;
     bool output_ok_ = true;
+    StatsView stats_;
+    Clock::time_point last_redraw_{};
 };
 
 }  // namespace
 
-Tally run_feeds(const FeedConfig& config, const std::function<bool(const std::string&)>& emit) {
-    Loop loop(config, emit);
+Tally run_feeds(const FeedConfig& config, const std::function<bool(const std::string&)>& emit,
+                const std::function<void(const std::string&)>& warn) {
+    Loop loop(config, emit, warn);
     return loop.run();
 }
 

@@ -7,14 +7,22 @@
 #include <variant>
 #include <vector>
 
+#include <optional>
+
+#include "messages/process_events.hpp"
+#include "messages/publish_stamp.hpp"
 #include "messages/tracker_events.hpp"
 
 namespace p2p::monitor {
 
-// A well-formed event: [topic][envelope(TrackerEvent)].
+// A well-formed event: [topic][envelope(TrackerEvent, TrackerRole or ProcessEvent)].
+// A ProcessEvent (a tracker's or node's --events PUB) comes in `process`,
+// with `event` empty but for its type.
 struct SeenEvent {
     std::string topic;
     msg::TrackerEvent event;
+    msg::PublishStamp stamp{};  // the envelope's request_id (publish_stamp.hpp)
+    std::optional<msg::ProcessEvent> process{};
 };
 
 // Anything else. topic is the first frame as sent (possibly empty or
@@ -24,6 +32,7 @@ struct Undecodable {
     std::string topic;
     std::string reason;
     std::size_t bytes = 0;
+    msg::PublishStamp stamp{};  // set when at least the envelope decoded
 };
 
 using Decoded = std::variant<SeenEvent, Undecodable>;

@@ -34,6 +34,18 @@ std::string json_prefix(const Stamp& stamp) {
     return "{\"ts\":" + json_string(iso_utc(stamp.time)) + ",\"source\":" + json_string(stamp.source);
 }
 
+std::string json_stamp(const msg::PublishStamp& s) {
+    char epoch[9] = "";
+    if (s.stamped()) std::snprintf(epoch, sizeof epoch, "%08x", static_cast<unsigned>(s.epoch));
+    return ",\"seq\":" + std::to_string(s.stamped() ? s.seq : 0) + ",\"epoch\":" + json_string(epoch);
+}
+
+std::string human_rate(uint64_t bytes_per_s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1fMB/s", static_cast<double>(bytes_per_s) / 1e6);
+    return buf;
+}
+
 void add_text_field(std::string& line, const char* key, const std::string& value) {
     if (value.empty()) return;
     line += " ";
@@ -44,12 +56,45 @@ void add_text_field(std::string& line, const char* key, const std::string& value
 
 }  // namespace
 
+namespace {
+
+// A --events publisher's event: its own fields, not a TrackerEvent's.
+std::string format_process_event(const Stamp& stamp, const SeenEvent& seen, Style style) {
+    const auto& p = *seen.process;
+    if (style == Style::Json) {
+        return json_prefix(stamp) + ",\"topic\":" + json_string(seen.topic) + ",\"type\":" + json_string(p.type) +
+               ",\"process\":" + json_string(p.process) + ",\"socket\":" + json_string(p.socket) +
+               ",\"peer\":" + json_string(p.peer) + ",\"detail\":" + json_string(p.detail) +
+               ",\"group\":" + json_string(p.group) + ",\"file\":" + json_string(p.file) +
+               ",\"pieces_done\":" + std::to_string(p.pieces_done) +
+               ",\"pieces_total\":" + std::to_string(p.pieces_total) + ",\"rate\":" + std::to_string(p.rate) +
+               ",\"sources\":" + std::to_string(p.sources) + json_stamp(seen.stamp) + "}";
+    }
+    std::string line = text_prefix(stamp) + " " + text_word(seen.topic) + " " + text_word(p.type);
+    add_text_field(line, "process", p.process);
+    add_text_field(line, "socket", p.socket);
+    add_text_field(line, "peer", p.peer);
+    add_text_field(line, "group", p.group);
+    add_text_field(line, "file", p.file);
+    if (p.pieces_total > 0) {
+        line += " pieces=" + std::to_string(p.pieces_done) + "/" + std::to_string(p.pieces_total);
+    }
+    if (!p.file.empty()) {
+        line += " rate=" + human_rate(p.rate) + " sources=" + std::to_string(p.sources);
+    }
+    add_text_field(line, "detail", p.detail);
+    return line;
+}
+
+}  // namespace
+
 std::string format_event(const Stamp& stamp, const SeenEvent& seen, Style style) {
+    if (seen.process) return format_process_event(stamp, seen, style);
     const auto& e = seen.event;
     if (style == Style::Json) {
         return json_prefix(stamp) + ",\"topic\":" + json_string(seen.topic) + ",\"type\":" + json_string(e.type) +
                ",\"group\":" + json_string(e.group) + ",\"user\":" + json_string(e.user) +
-               ",\"by\":" + json_string(e.by) + ",\"file\":" + json_string(e.file) + "}";
+               ",\"by\":" + json_string(e.by) + ",\"file\":" + json_string(e.file) + json_stamp(seen.stamp) + "}";
     }
     std::string line = text_prefix(stamp) + " " + text_word(seen.topic) + " " + text_word(e.type);
     add_text_field(line, "group", e.group);
@@ -81,10 +126,28 @@ std::string format_link(const Stamp& stamp, Link link, Style style) {
     return text_prefix(stamp) + " " + name;
 }
 
+std::string format_seq_note(const Stamp& stamp, const SeqNote& note, Style style) {
+    switch (note.kind) {
+        case SeqNote::Kind::None: return {};
+        case SeqNote::Kind::Gap:
+            if (style == Style::Json) return json_prefix(stamp) + ",\"gap\":" + std::to_string(note.lost) + "}";
+            return text_prefix(stamp) + " gap: " + std::to_string(note.lost) + (note.lost == 1 ? " event" : " events") +
+                   " lost";
+        case SeqNote::Kind::Restarted:
+            if (style == Style::Json) return json_prefix(stamp) + ",\"restarted\":true}";
+            return text_prefix(stamp) + " restarted";
+    }
+    return {};
+}
+
 std::string format_summary(const Tally& tally) {
-    return "zmq-monitor: " + std::to_string(tally.events) + " events, " + std::to_string(tally.undecodable) +
-           " undecodable, from " + std::to_string(tally.endpoints) +
-           (tally.endpoints == 1 ? " endpoint" : " endpoints");
+    std::string line = "zmq-monitor: " + std::to_string(tally.events) + " events, " +
+                       std::to_string(tally.undecodable) + " undecodable, from " + std::to_string(tally.endpoints) +
+                       (tally.endpoints == 1 ? " endpoint" : " endpoints");
+    // Only when there is something to say, so the common line stays short.
+    if (tally.lost > 0) line += ", " + std::to_string(tally.lost) + " lost";
+    if (tally.restarts > 0) line += ", " + std::to_string(tally.restarts) + " restarts";
+    return line;
 }
 
 }  // namespace p2p::monitor

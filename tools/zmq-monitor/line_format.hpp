@@ -3,13 +3,15 @@
 // source endpoint, so tests can pin both.
 //
 // Text:  2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 group.g1 join_requested group=g1 user=bob
-// JSON:  {"ts":"...","source":"...","topic":"group.g1","type":"join_requested","group":"g1","user":"bob","by":""}
+// JSON:  {"ts":"...","source":"...","topic":"group.g1","type":"join_requested","group":"g1","user":"bob","by":"",
+//         "file":"","seq":12,"epoch":"9f3a0c11"}   (seq 0, epoch "" when the publisher does not stamp)
 #include <chrono>
 #include <cstdint>
 #include <string>
 
 #include "tools/zmq-monitor/frame_decoder.hpp"
 #include "tools/zmq-monitor/link_state.hpp"
+#include "tools/zmq-monitor/sequence_check.hpp"
 
 namespace p2p::monitor {
 
@@ -31,10 +33,18 @@ std::string format_undecodable(const Stamp& stamp, const Undecodable& bad, Style
 std::string format_decoded(const Stamp& stamp, const Decoded& decoded, Style style);
 std::string format_link(const Stamp& stamp, Link link, Style style);
 
+// The line printed before the event that revealed a gap or a restart; ""
+// for SeqNote::Kind::None.
+//   Text: TIME SOURCE gap: 3 events lost      TIME SOURCE restarted
+//   JSON: {"ts":...,"source":...,"gap":3}     {"ts":...,"source":...,"restarted":true}
+std::string format_seq_note(const Stamp& stamp, const SeqNote& note, Style style);
+
 struct Tally {
     uint64_t events = 0;
     uint64_t undecodable = 0;
     std::size_t endpoints = 0;
+    uint64_t lost = 0;      // events missing from the sequence (gaps)
+    uint64_t restarts = 0;  // publisher restarts seen
 };
 
 // The one line printed to stderr on exit.

@@ -32,6 +32,12 @@ struct MonitorEvent {
 };
 std::optional<MonitorEvent> parse_monitor_message(std::string_view first, std::string_view second);
 
+// Why a handshake failed and what to do, for the one "error:" line printed
+// per outage (without the "error: ENDPOINT: " prefix). zmq_event is one of
+// ZMQ_EVENT_HANDSHAKE_FAILED_*, value its detail; curve says whether we
+// asked for CURVE.
+std::string handshake_hint(uint16_t zmq_event, uint32_t value, bool curve);
+
 class LinkState {
 public:
     // True when this change should be printed.

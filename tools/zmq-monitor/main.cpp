@@ -2,6 +2,9 @@
 // (docs/zmq-monitor.md). This file only wires the parts together and maps
 // failures to exit codes: 0 stopped by a signal, 1 runtime failure, 2 bad
 // arguments.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -19,6 +22,23 @@ int argument_error(const std::string& why) {
     return 2;
 }
 
+std::string default_key_dir() {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.p2pshare/monitor";
+}
+
+// Our CURVE identity: DIR/curve_key, made on first use. Its public key is
+// what an operator lists in a tracker's DATA/monitor_keys, so say it.
+p2p::actors::Security monitor_security(const p2p::monitor::Options& options) {
+    p2p::actors::Security security;
+    if (options.plain) return security;
+    const std::string dir = options.key_dir.empty() ? default_key_dir() : options.key_dir;
+    security.own = p2p::actors::load_or_create_curve_keys(dir);
+    std::cerr << "zmq-monitor: public key " << security.own->public_key << " (" << dir << "/"
+              << p2p::actors::kCurveKeyFile << "); add it to each tracker's DATA/monitor_keys\n";
+    return security;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,8 +53,19 @@ int main(int argc, char** argv) {
     auto endpoints = collect_endpoints(*options);
     if (!endpoints) return argument_error(endpoints.error());
 
+    // --stats redraws the screen: in a file or a pipe that is noise, and the
+    // line forms already serve logs and scripts.
+    if (options->stats && ::isatty(STDOUT_FILENO) != 1) {
+        return argument_error("--stats needs a terminal on stdout; for a log or a script use the plain or --json lines");
+    }
+    FeedConfig config{*endpoints, options->topics, options->json ? Style::Json : Style::Text, {}, options->stats};
+    try {
+        config.security = monitor_security(*options);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
     install_stop_handlers();
-    FeedConfig config{*endpoints, options->topics, options->json ? Style::Json : Style::Text};
     // Flushed per line: the output is usually a pipe or a file someone tails,
     // and an event seen minutes late is useless for debugging.
     auto emit = [](const std::string& line) {
@@ -42,7 +73,8 @@ int main(int argc, char** argv) {
         return static_cast<bool>(std::cout);
     };
     try {
-        const Tally tally = run_feeds(config, emit);
+        auto warn = [](const std::string& line) { std::cerr << line << '\n' << std::flush; };
+        const Tally tally = run_feeds(config, emit, warn);
         std::cerr << format_summary(tally) << "\n";
         return std::cout ? 0 : 1;
     } catch (const BadEndpoint& e) {

@@ -46,7 +46,8 @@ TEST_CASE("parse_command_line reads options and endpoints") {
     CHECK_FALSE(r->help);
     CHECK(r->topics == std::vector<std::string>{"group.", "user.bob"});
     CHECK(r->tracker_info_files == std::vector<std::string>{"ti.txt"});
-    CHECK(r->endpoints == std::vector<std::string>{"tcp://127.0.0.1:6001", "tcp://10.0.0.2:7001"});
+    CHECK(r->endpoints == std::vector<Target>{{"tcp://127.0.0.1:6001", ""}, {"tcp://10.0.0.2:7001", ""}});
+    CHECK_FALSE(r->plain);
 
     auto plain = parse_command_line({"127.0.0.1:6001"});
     REQUIRE(plain.ok());
@@ -91,11 +92,12 @@ TEST_CASE("collect_endpoints adds tracker-info pub ports without duplicates") {
         out << "# two trackers\n127.0.0.1:6000 pub=6001\n127.0.0.1:7000\n";
     }
     Options o;
-    o.endpoints = {"tcp://127.0.0.1:6001"};
+    o.plain = true;
+    o.endpoints = {{"tcp://127.0.0.1:6001", ""}};
     o.tracker_info_files = {file.string()};
     auto eps = collect_endpoints(o);
     REQUIRE(eps.ok());
-    CHECK(*eps == std::vector<std::string>{"tcp://127.0.0.1:6001", "tcp://127.0.0.1:7001"});
+    CHECK(*eps == std::vector<Target>{{"tcp://127.0.0.1:6001", ""}, {"tcp://127.0.0.1:7001", ""}});
 
     o.tracker_info_files = {(dir / "missing.txt").string()};
     auto missing = collect_endpoints(o);
@@ -110,5 +112,71 @@ TEST_CASE("collect_endpoints adds tracker-info pub ports without duplicates") {
     auto bad = collect_endpoints(o);
     REQUIRE_FALSE(bad.ok());
     CHECK_THAT(bad.error(), Catch::Contains("ti.txt:1:"));
+    std::filesystem::remove_all(dir);
+}
+
+namespace {
+// Two real Z85 keys (from zmq_curve_keypair), one per tracker.
+const std::string kKeyA = "Jl8)jkQd>)Il+x#c&PL*UoN}G:RO$V}Owr1iwY?0";
+const std::string kKeyB = "TC+SDk]%Koy)[lT<)/?3VdOVk08Fs78]RC@3Dlpv";
+}  // namespace
+
+TEST_CASE("KEY@ENDPOINT names the publisher's CURVE key") {
+    auto t = parse_target(kKeyA + "@tcp://127.0.0.1:6001");
+    REQUIRE(t.ok());
+    CHECK(t->endpoint == "tcp://127.0.0.1:6001");
+    CHECK(t->server_key == kKeyA);
+    // kKeyB holds an '@' itself: the key is found by its length.
+    auto bare = parse_target(kKeyB + "@127.0.0.1:6001");
+    REQUIRE(bare.ok());
+    CHECK(bare->endpoint == "tcp://127.0.0.1:6001");
+    CHECK(bare->server_key == kKeyB);
+    auto plain = parse_target("ipc:///tmp/x@y");
+    REQUIRE(plain.ok());
+    CHECK(plain->server_key.empty());
+    auto bad = parse_target(std::string(40, '~') + "@tcp://127.0.0.1:6001");
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.error(), Catch::Contains("bad server key"));
+}
+
+TEST_CASE("CURVE options and the keys each endpoint ends up with") {
+    auto r = parse_command_line({"--key-dir", "/tmp/k", "--server-key", kKeyB, kKeyA + "@127.0.0.1:6001", "127.0.0.1:7001"});
+    REQUIRE(r.ok());
+    CHECK(r->key_dir == "/tmp/k");
+    auto eps = collect_endpoints(*r);
+    REQUIRE(eps.ok());
+    CHECK(*eps == std::vector<Target>{{"tcp://127.0.0.1:6001", kKeyA}, {"tcp://127.0.0.1:7001", kKeyB}});
+
+    auto keyless = parse_command_line({"127.0.0.1:6001", "ipc:///tmp/ev"});
+    REQUIRE(keyless.ok());
+    auto refused = collect_endpoints(*keyless);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error(), Catch::Contains("no CURVE server key for tcp://127.0.0.1:6001"));
+    keyless->plain = true;
+    CHECK(collect_endpoints(*keyless).ok());
+
+    auto reason = [](std::vector<std::string> args) {
+        auto bad = parse_command_line(args);
+        REQUIRE_FALSE(bad.ok());
+        return bad.error();
+    };
+    CHECK_THAT(reason({"--server-key", "short", "127.0.0.1:1"}), Catch::Contains("40-character Z85"));
+    CHECK_THAT(reason({"--key-dir="}), Catch::Contains("needs a directory"));
+}
+
+TEST_CASE("collect_endpoints takes each tracker's key= from tracker-info") {
+    const auto dir = std::filesystem::temp_directory_path() / "test_zmq_monitor_keys";
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "ti.txt";
+    {
+        std::ofstream out(file);
+        out << "127.0.0.1:6000 pub=6001 key=" << kKeyA << "\n127.0.0.1:7000 key=" << kKeyB << "\n";
+    }
+    Options o;
+    o.tracker_info_files = {file.string()};
+    o.endpoints = {{"tcp://127.0.0.1:6001", ""}};  // named twice: the key comes from the file
+    auto eps = collect_endpoints(o);
+    REQUIRE(eps.ok());
+    CHECK(*eps == std::vector<Target>{{"tcp://127.0.0.1:6001", kKeyA}, {"tcp://127.0.0.1:7001", kKeyB}});
     std::filesystem::remove_all(dir);
 }

@@ -45,12 +45,18 @@ TEST_CASE("JSON event lines have every key, escaped") {
     const SeenEvent join{"group.g1", msg::TrackerEvent{"join_requested", "g1", "bob", ""}};
     CHECK(format_event(stamp(), join, Style::Json) ==
           R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","topic":"group.g1",)"
-          R"("type":"join_requested","group":"g1","user":"bob","by":"","file":""})");
+          R"("type":"join_requested","group":"g1","user":"bob","by":"","file":"","seq":0,"epoch":""})");
 
     const SeenEvent hostile{"group.\"q\"", msg::TrackerEvent{"t", "a\\b", "\xff", "new\nline"}};
     CHECK(format_event(stamp(), hostile, Style::Json) ==
           R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","topic":"group.\"q\"",)"
-          R"("type":"t","group":"a\\b","user":"\ufffd","by":"new\nline","file":""})");
+          R"("type":"t","group":"a\\b","user":"\ufffd","by":"new\nline","file":"","seq":0,"epoch":""})");
+
+    const SeenEvent stamped{"group.g1", msg::TrackerEvent{"file_added", "g1", "bob", "", "a.bin"},
+                            msg::PublishStamp{0x9f3a0c11, 12}};
+    CHECK(format_event(stamp(), stamped, Style::Json) ==
+          R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","topic":"group.g1",)"
+          R"("type":"file_added","group":"g1","user":"bob","by":"","file":"a.bin","seq":12,"epoch":"9f3a0c11"})");
 }
 
 TEST_CASE("undecodable lines give the reason and the size") {
@@ -76,7 +82,57 @@ TEST_CASE("connection lines") {
           R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","connection":"retrying"})");
 }
 
+TEST_CASE("gap and restart lines") {
+    CHECK(format_seq_note(stamp(), SeqNote{SeqNote::Kind::Gap, 3}, Style::Text) ==
+          "2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 gap: 3 events lost");
+    CHECK(format_seq_note(stamp(), SeqNote{SeqNote::Kind::Gap, 1}, Style::Text) ==
+          "2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 gap: 1 event lost");
+    CHECK(format_seq_note(stamp(), SeqNote{SeqNote::Kind::Gap, 3}, Style::Json) ==
+          R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","gap":3})");
+    CHECK(format_seq_note(stamp(), SeqNote{SeqNote::Kind::Restarted, 0}, Style::Text) ==
+          "2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 restarted");
+    CHECK(format_seq_note(stamp(), SeqNote{SeqNote::Kind::Restarted, 0}, Style::Json) ==
+          R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","restarted":true})");
+    CHECK(format_seq_note(stamp(), SeqNote{}, Style::Text).empty());
+}
+
 TEST_CASE("summary line") {
+    Tally with_losses{7, 1, 2};
+    with_losses.lost = 4;
+    with_losses.restarts = 1;
+    CHECK(format_summary(with_losses) == "zmq-monitor: 7 events, 1 undecodable, from 2 endpoints, 4 lost, 1 restarts");
     CHECK(format_summary(Tally{7, 1, 2}) == "zmq-monitor: 7 events, 1 undecodable, from 2 endpoints");
     CHECK(format_summary(Tally{0, 0, 1}) == "zmq-monitor: 0 events, 0 undecodable, from 1 endpoint");
+}
+
+TEST_CASE("process event lines (--events publishers)") {
+    msg::ProcessEvent p;
+    p.type = msg::process_event::kDownloadProgress;
+    p.process = "node-127.0.0.1:7001";
+    p.group = "g";
+    p.file = "big.bin";
+    p.pieces_done = 212;
+    p.pieces_total = 512;
+    p.rate = 48'300'000;
+    p.sources = 3;
+    const SeenEvent seen{"download.g", msg::TrackerEvent{p.type, {}, {}, {}}, msg::PublishStamp{0xabc, 7}, p};
+    CHECK(format_event(stamp(), seen, Style::Text) ==
+          "2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 download.g download_progress process=node-127.0.0.1:7001 "
+          "group=g file=big.bin pieces=212/512 rate=48.3MB/s sources=3");
+    CHECK(format_event(stamp(), seen, Style::Json) ==
+          R"({"ts":"2026-11-30T01:02:03.456Z","source":"tcp://127.0.0.1:6001","topic":"download.g",)"
+          R"("type":"download_progress","process":"node-127.0.0.1:7001","socket":"","peer":"","detail":"",)"
+          R"("group":"g","file":"big.bin","pieces_done":212,"pieces_total":512,"rate":48300000,"sources":3,)"
+          R"("seq":7,"epoch":"00000abc"})");
+
+    msg::ProcessEvent s;
+    s.type = msg::process_event::kHandshakeFailed;
+    s.process = "tracker-1";
+    s.socket = "pub";
+    s.peer = "tcp://127.0.0.1:6001";
+    s.detail = "auth: key refused (status 400)";
+    const SeenEvent sock{"socket.pub", msg::TrackerEvent{s.type, {}, {}, {}}, {}, s};
+    CHECK(format_event(stamp(), sock, Style::Text) ==
+          "2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 socket.pub handshake_failed process=tracker-1 socket=pub "
+          "peer=tcp://127.0.0.1:6001 detail=auth:\\x20key\\x20refused\\x20(status\\x20400)");
 }

@@ -46,3 +46,14 @@ TEST_CASE("LinkState reports each trouble once per outage") {
     CHECK(s.report(Link::HandshakeFailed));
     CHECK_FALSE(s.report(Link::HandshakeFailed));
 }
+
+TEST_CASE("a failed handshake gets a hint that names the likely cause") {
+    CHECK_THAT(handshake_hint(ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400, true),
+               Catch::Contains("add it to the tracker's DATA/monitor_keys"));
+    CHECK_THAT(handshake_hint(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, true),
+               Catch::Contains("does not use CURVE"));
+    CHECK_THAT(handshake_hint(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, false),
+               Catch::Contains("drop --plain"));
+    CHECK_THAT(handshake_hint(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 0, true), Catch::Contains("server key"));
+    CHECK_THAT(handshake_hint(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 0, false), Catch::Contains("uses CURVE"));
+}
