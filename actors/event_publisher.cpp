@@ -1,5 +1,7 @@
 #include "actors/event_publisher.hpp"
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 #include <fstream>
@@ -7,6 +9,7 @@
 
 #include <zmq_addon.hpp>
 
+#include "actors/key_list.hpp"
 #include "actors/loop.hpp"
 #include "actors/socket_events.hpp"
 #include "actors/zap_handler.hpp"
@@ -101,10 +104,12 @@ ZapPolicy operators_only(const EventsConfig& config) {
     const std::string own = config.security.own ? config.security.own->public_key : std::string();
     return [own, file = config.keys_file](std::string_view, const std::string& key) {
         if (!own.empty() && key == own) return true;
-        for (const auto& k : read_key_list(file)) {
-            if (k == key) return true;
+        try {
+            const auto listed = read_key_list(file).keys;
+            return std::find(listed.begin(), listed.end(), key) != listed.end();
+        } catch (const std::exception&) {
+            return false;  // an unreadable list admits nobody new
         }
-        return false;
     };
 }
 
@@ -145,20 +150,5 @@ void EventSink::send(const std::string& topic, const std::string& envelope) {
     (void)m.send(*push_, static_cast<int>(zmq::send_flags::dontwait));
 }
 
-std::vector<std::string> read_key_list(const std::filesystem::path& file) {
-    std::vector<std::string> keys;
-    std::ifstream in(file);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream words(line);
-        std::string word;
-        while (words >> word) {
-            if (word[0] == '#') break;
-            if (word.rfind("key=", 0) == 0) word = word.substr(4);
-            if (valid_curve_key(word)) keys.push_back(word);
-        }
-    }
-    return keys;
-}
 
 }  // namespace p2p::actors

@@ -66,8 +66,5 @@ private:
     std::unique_ptr<zmq::socket_t> push_;
 };
 
-// One key per line ('#' starts a comment at the start of a word); what is not
-// a key is skipped. A missing file lists none.
-std::vector<std::string> read_key_list(const std::filesystem::path& file);
 
 }  // namespace p2p::actors

@@ -43,7 +43,8 @@ TRACKER_INFO  the trackers, one per line: IP:PORT [pub=PORT] key=KEY ('#'
 --events ENDPOINT
               publish this node's own events for zmq-monitor on a PUB bound
               at ENDPOINT (tcp://IP:PORT or ipc://PATH): its piece server's
-              connections (socket.peers) and its downloads (download.GROUP:
+              connections (socket.peers), its link to the tracker
+              (socket.session) and its downloads (download.GROUP:
               started, progress about once a second, finished, failed). Over
               tcp it is a CURVE server with this node's key (DIR/curve_key;
               the public key is printed at start) admitting only this node's
@@ -215,6 +216,8 @@ int main(int argc, char** argv) {
         engine_config.io_threads = kIoThreads;
         engine_config.events = !events_endpoint.empty();
         engine_config.process = "node-" + endpoint;  // one word: text lines need no escaping
+        session_config.events = engine_config.events;
+        session_config.process = engine_config.process;
         // Before the engine: its ROUTER's socket monitor and its download
         // events go to the publisher, which must be there to take them.
         std::unique_ptr<p2p::actors::EventPublisher> events;

@@ -6,10 +6,13 @@
 #include <map>
 #include <set>
 
+#include "actors/event_publisher.hpp"
 #include "actors/frames.hpp"
 #include "actors/log.hpp"
 #include "actors/loop.hpp"
+#include "actors/socket_events.hpp"
 #include "messages/limits.hpp"
+#include "messages/process_events.hpp"
 #include "messages/random_id.hpp"
 #include "messages/replication_protocol.hpp"
 #include "messages/tracker_events.hpp"
@@ -61,6 +64,7 @@ public:
         : ctx_(ctx), config_(std::move(config)), pipe_(pipe) {}
 
     void run() {
+        if (config_.events) events_ = actors::EventSink(ctx_);
         open_sockets();
         loop_.on_pipe(pipe_, [this](zmq::multipart_t& m) { handle_pipe(m); });
         loop_.every(std::chrono::milliseconds(100), [this] { check_deadlines(); });
@@ -126,7 +130,7 @@ private:
     // connection and then drops it in the CURVE handshake: without watching
     // the socket's events that would look like a tracker that is down.
     void watch_handshake() {
-        if (config_.security.plain()) return;
+        if (config_.security.plain() && !events_.enabled()) return;
         const std::string endpoint = "inproc://tracker-session-monitor-" + std::to_string(++monitors_);
         if (zmq_socket_monitor(dealer_->handle(), endpoint.c_str(),
                                ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
@@ -150,7 +154,9 @@ private:
             }
             uint16_t event = 0;
             std::memcpy(&event, m[0].data(), sizeof event);
+            publish_socket_event(m);
             m.clear();
+            if (config_.security.plain()) continue;  // no handshake to diagnose
             if (event == ZMQ_EVENT_CONNECTED) {
                 handshake_ok_ = false;
             } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
@@ -163,6 +169,14 @@ private:
                                    "runs --plain)";
             }
         }
+    }
+
+    // --events: the same monitor feeds zmq-monitor (libzmq allows one
+    // monitor per socket, and this one diagnoses handshakes).
+    void publish_socket_event(const zmq::multipart_t& m) {
+        if (!events_.enabled() || m.size() < 2) return;
+        auto event = actors::socket_event(m[0].to_string_view(), m[1].to_string_view(), "session", config_.process);
+        if (event) events_.send(msg::socket_topic("session"), encode(0, *event));
     }
 
     template <class T>
@@ -430,7 +444,8 @@ private:
     std::string switch_reason_;
     std::vector<std::string> notes_ = std::vector<std::string>(config_.trackers.size());  // why each tracker did not serve
     std::vector<bool> handshake_failed_ = std::vector<bool>(config_.trackers.size());
-    std::unique_ptr<zmq::socket_t> monitor_;  // the DEALER's socket events (CURVE only)
+    std::unique_ptr<zmq::socket_t> monitor_;  // the DEALER's socket events (CURVE or --events)
+    actors::EventSink events_;                // disabled without --events
     uint64_t monitors_ = 0;
     bool handshake_ok_ = false;
 };

@@ -47,6 +47,8 @@ struct SessionConfig {
     std::chrono::milliseconds request_timeout{5000};
     std::chrono::milliseconds heartbeat_interval{1000};
     actors::Security security;  // CURVE keys of this node; none: plain mode
+    bool events = false;        // --events: publish the DEALER's socket events as socket "session"
+    std::string process;        // how the events name this node
 };
 
 class TrackerSession {

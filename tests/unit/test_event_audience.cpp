@@ -81,18 +81,18 @@ TEST_CASE("group events reach the members, never outsiders", "[security][events]
     }
 }
 
-TEST_CASE("monitor_keys: one key per line, comments and bad lines", "[security][events]") {
+TEST_CASE("key lists (monitor_keys): one key per line, comments and bad lines", "[security][events]") {
     const auto a = actors::generate_curve_keys().public_key;
     const auto b = actors::generate_curve_keys().public_key;
-    const auto parsed = parse_monitor_keys("# operators\n" + a + "   # laptop\n\n  key=" + b + "\nnot-a-key\n");
+    const auto parsed = actors::parse_key_list("# operators\n" + a + "   # laptop\n\n  key=" + b + "\nnot-a-key\n");
     CHECK(parsed.keys == std::vector<std::string>{a, b});
     REQUIRE(parsed.bad_lines.size() == 1);
     CHECK(parsed.bad_lines[0].rfind("line 5:", 0) == 0);
-    CHECK(parse_monitor_keys("").keys.empty());
+    CHECK(actors::parse_key_list("").keys.empty());
     // Z85 has '#' (never first: it is the last digit): a '#' inside a key is no comment.
     std::string hashy;
     while (hashy.find('#') == std::string::npos) hashy = actors::generate_curve_keys().public_key;
-    CHECK(parse_monitor_keys(hashy + "\n").keys == std::vector<std::string>{hashy});
+    CHECK(actors::parse_key_list(hashy + "\n").keys == std::vector<std::string>{hashy});
 }
 
 TEST_CASE("the tracker's ZAP policy: the event port admits operators only", "[security][events]") {
