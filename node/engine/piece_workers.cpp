@@ -1,5 +1,6 @@
 #include "node/engine/piece_workers.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,8 +58,10 @@ void worker_body(zmq::socket_t& pipe) {
             out.send(pipe);
             return;
         }
-        if (msg.size() == 2 && msg[0].to_string_view() == "CLOSE") {
-            if (msg[1].size() == sizeof(int)) ::close(actors::frame_number<int>(msg[1]));
+        if (msg.size() == 2 && msg[0].to_string_view() == "DRAIN") {
+            // Every job queued before this one is done: say so.
+            msg[0].rebuild("DRAINED", 7);
+            msg.send(pipe);
             return;
         }
         if (msg.size() != 2 || msg[0].size() != sizeof(PieceJob)) return;
@@ -67,6 +70,12 @@ void worker_body(zmq::socket_t& pipe) {
         PieceJobResult result{job, PieceOutcome::Stored, 0};
         if (job.stage == PieceStage::Hash) {
             if (hash_matches(job, msg[1])) {
+                // Has the kernel put the piece's page-cache pages in place
+                // now (zeroes: the range is fallocated), on this thread,
+                // rather than in the writer's pwrite: new pages cost this VM
+                // up to ~2 s of CPU per GiB, and the writer is one thread.
+                (void)::posix_fadvise(job.fd, static_cast<off_t>(job.offset), static_cast<off_t>(msg[1].size()),
+                                      POSIX_FADV_WILLNEED);
                 result.outcome = PieceOutcome::Hashed;
                 pipe.send(zmq::buffer(&result, sizeof result), zmq::send_flags::sndmore);
                 pipe.send(msg[1], zmq::send_flags::none);
@@ -117,17 +126,38 @@ void PieceWorkers::check_file(uint64_t job, const std::string& path, const std::
     ++outstanding_[i];
 }
 
-void PieceWorkers::release(uint32_t download, int fd) {
+PieceWorkers::~PieceWorkers() {
+    workers_.clear();  // stops and joins them: nothing uses the fds any more
+    for (const auto& [fd, waiting] : closing_) ::close(fd);
+}
+
+void PieceWorkers::release(int fd) {
     if (fd < 0) return;
-    zmq::multipart_t msg;
-    msg.addstr("CLOSE");
-    msg.addtyp(fd);
-    msg.send(workers_[worker_of(download)]->pipe());
+    // Any worker may hold a job with this fd (a hash job advises on it, a
+    // write job writes to it): each is asked to DRAIN, and the fd is closed
+    // when the last one has answered, so never under a job, nor after its
+    // number went to another file.
+    for (auto& w : workers_) {
+        zmq::multipart_t msg;
+        msg.addstr("DRAIN");
+        msg.addtyp(fd);
+        msg.send(w->pipe());
+    }
+    closing_[fd] = workers_.size();
 }
 
 bool PieceWorkers::receive(std::size_t i, Event& out) {
     zmq::multipart_t msg;
-    if (!msg.recv(workers_[i]->pipe(), static_cast<int>(zmq::recv_flags::dontwait))) return false;
+    for (;;) {
+        if (!msg.recv(workers_[i]->pipe(), static_cast<int>(zmq::recv_flags::dontwait))) return false;
+        if (msg.size() != 2 || msg[0].to_string_view() != "DRAINED") break;
+        const int fd = actors::frame_number<int>(msg[1]);
+        if (auto it = closing_.find(fd); it != closing_.end() && --it->second == 0) {
+            ::close(fd);
+            closing_.erase(it);
+        }
+        msg.clear();
+    }
     if (outstanding_[i] > 0) --outstanding_[i];
     if (msg.size() == 3 && msg[0].to_string_view() == "CHECKED") {
         out.is_check = true;

@@ -8,8 +8,7 @@
 // per GiB) goes to the least busy worker, so both cores hash. Writing goes
 // to the download's own worker, always the same one: two threads pwrite-ing
 // one file spin on its inode lock (perf: 5% of all CPU in
-// rwsem_spin_on_owner), and a CLOSE queued behind the writes closes the fd
-// only after them. Between the stages the bytes pass back through the
+// rwsem_spin_on_owner). Between the stages the bytes pass back through the
 // engine, which forwards only pieces of a download still fetching.
 //
 // Pipe protocol of a worker:
@@ -21,8 +20,11 @@
 //   in:  "CHECK" [job id u64][path][expected file id][piece size u32]
 //   out: "CHECKED" [job id u64][error text, empty when the file matches]
 // or, when a download lets go of its file:
-//   in:  "CLOSE" [fd int]                 (no reply)
+//   in:  "DRAIN" [fd int]
+//   out: "DRAINED" [fd int]     (every job sent before it is done; the fd
+//                                is closed once every worker said so)
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,10 +62,11 @@ public:
     // the download's own.
     void submit(const PieceJob& job, zmq::message_t&& bytes);
     void check_file(uint64_t job, const std::string& path, const std::string& file_id, uint32_t piece_size);
-    // Closes fd once the download's pieces already submitted are written:
+    // Closes fd once every piece job already submitted is done (hashed, written):
     // closed earlier, a pwrite still queued would hit a closed descriptor,
     // or worse, whatever file or socket reused its number.
-    void release(uint32_t download, int fd);
+    void release(int fd);
+    ~PieceWorkers();
     std::size_t size() const { return workers_.size(); }
     zmq::socket_t& pipe(std::size_t i) { return workers_[i]->pipe(); }
     std::size_t queued() const;
@@ -82,6 +85,7 @@ private:
     std::size_t worker_of(uint32_t download) const { return download % workers_.size(); }
     std::vector<std::unique_ptr<actors::Actor>> workers_;
     std::vector<std::size_t> outstanding_;
+    std::map<int, std::size_t> closing_;  // released fd -> workers yet to drain
 };
 
 }  // namespace p2p::node

@@ -568,7 +568,7 @@ private:
     }
 
     void release_file(Download& d) {
-        workers_.release(d.id, d.fd);
+        workers_.release(d.fd);
         d.fd = -1;
     }
 
