@@ -25,6 +25,14 @@ inline constexpr const char* kRequestRejected = "request_rejected";
 inline constexpr const char* kRequestCancelled = "request_cancelled";
 inline constexpr const char* kFileAdded = "file_added";      // user: who shared it; file: its name
 inline constexpr const char* kFileRemoved = "file_removed";  // its last sharer stopped or left
+// Sources of a file that stays: user started serving it (a downloader
+// serves its verified pieces at once: partial), now has all of it, stopped
+// (stop_share, or left the group). A new source with the whole file is
+// announced as added, then completed. Whether a source is online follows
+// its session and is not an event.
+inline constexpr const char* kSourceAdded = "source_added";
+inline constexpr const char* kSourceCompleted = "source_completed";
+inline constexpr const char* kSourceRemoved = "source_removed";
 }  // namespace event
 
 struct TrackerEvent {

@@ -134,16 +134,24 @@ TEST_CASE("share_file: the same file again adds or updates its sharer", "[machin
     const auto movie = meta_for("movie.bin", 5 * kMiB);
     f.ok(msg::ShareFile{f.a, "g1", movie, true});
 
-    SECTION("another member becomes a sharer: Ok, journaled, no event") {
+    SECTION("another member becomes a sharer: Ok, journaled, source_added") {
         auto o = f.ok(msg::ShareFile{f.b, "g1", movie, false});
         CHECK(ok_text(o) == "sharing movie.bin in g1 (10 pieces)");
-        CHECK(o.events.empty());
+        REQUIRE(o.events.size() == 1);
+        CHECK(has_file_event(o, "g1", ev::kSourceAdded, "movie.bin", "bob"));
         CHECK(f.shared("g1", "movie.bin").sharers == std::map<std::string, bool>{{"alice", true}, {"bob", false}});
     }
-    SECTION("a partial sharer that completes is updated") {
+    SECTION("another member shares it complete: source_added, then source_completed") {
+        auto o = f.ok(msg::ShareFile{f.b, "g1", movie, true});
+        REQUIRE(o.events.size() == 2);
+        CHECK(o.events[0].body.type == ev::kSourceAdded);
+        CHECK(o.events[1].body.type == ev::kSourceCompleted);
+    }
+    SECTION("a partial sharer that completes is updated: source_completed") {
         f.ok(msg::ShareFile{f.b, "g1", movie, false});
         auto o = f.ok(msg::ShareFile{f.b, "g1", movie, true});
-        CHECK(o.events.empty());
+        REQUIRE(o.events.size() == 1);
+        CHECK(has_file_event(o, "g1", ev::kSourceCompleted, "movie.bin", "bob"));
         CHECK(f.shared("g1", "movie.bin").sharers.at("bob") == true);
     }
     SECTION("repeating an announcement changes nothing: Ok, but nothing to journal") {
@@ -250,10 +258,11 @@ TEST_CASE("stop_share: a sharer stops; the last one takes the file away", "[mach
     f.ok(msg::ShareFile{f.a, "g1", movie, true});
     f.ok(msg::ShareFile{f.b, "g1", movie, false});
 
-    SECTION("one of two sharers stops: the file stays, no event") {
+    SECTION("one of two sharers stops: the file stays, source_removed") {
         auto o = f.ok(msg::StopShare{f.b, "g1", "movie.bin"});
         CHECK(ok_text(o) == "stopped sharing movie.bin in g1");
-        CHECK(o.events.empty());
+        REQUIRE(o.events.size() == 1);
+        CHECK(has_file_event(o, "g1", ev::kSourceRemoved, "movie.bin", "bob"));
         CHECK(f.shared("g1", "movie.bin").sharers == std::map<std::string, bool>{{"alice", true}});
     }
     SECTION("the last sharer stops: the file goes and the group hears file_removed") {
@@ -303,7 +312,8 @@ TEST_CASE("leave_group: the leaver's shares go; files nobody else shares vanish"
         CHECK(has_event(o, "group.g1", ev::kMemberLeft, "bob"));
         CHECK(has_file_event(o, "g1", ev::kFileRemoved, "bobs.bin", "bob"));
         CHECK(has_file_event(o, "g1", ev::kFileRemoved, "bobs2.bin", "bob"));
-        CHECK(o.events.size() == 3);
+        CHECK(has_file_event(o, "g1", ev::kSourceRemoved, "both.bin", "bob"));
+        CHECK(o.events.size() == 4);
         CHECK(f.shared("g1", "both.bin").sharers == std::map<std::string, bool>{{"alice", true}});
         CHECK_FALSE(f.has_file("g1", "bobs.bin"));
         CHECK_FALSE(f.has_file("g1", "bobs2.bin"));
@@ -319,7 +329,9 @@ TEST_CASE("leave_group: the leaver's shares go; files nobody else shares vanish"
     SECTION("the owner leaves: ownership passes and the owner's shares go") {
         auto o = f.ok(msg::LeaveGroup{f.a, "g1"});
         CHECK(has_event(o, "group.g1", ev::kOwnerChanged, "bob"));
-        CHECK(o.events.size() == 2);  // member_left, owner_changed: both.bin still has bob
+        // member_left, owner_changed, and source_removed: both.bin still has bob
+        CHECK(has_file_event(o, "g1", ev::kSourceRemoved, "both.bin", "alice"));
+        CHECK(o.events.size() == 3);
         CHECK(f.shared("g1", "both.bin").sharers == std::map<std::string, bool>{{"bob", false}});
     }
     SECTION("a pending requester leaving touches no file") {

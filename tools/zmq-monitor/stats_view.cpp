@@ -37,12 +37,14 @@ void StatsView::add(const SeenEvent& seen) {
         d.state = p.type == pe::kDownloadFinished ? "finished" : p.type == pe::kDownloadFailed ? "failed" : "fetching";
         return;
     }
-    if (!seen.process && seen.event.type == msg::event::kFileAdded) {
-        sharers_[{seen.event.group, seen.event.file}].insert(seen.event.user);
-    }
-    if (!seen.process && seen.event.type == msg::event::kFileRemoved) {
-        sharers_.erase({seen.event.group, seen.event.file});
-    }
+    if (seen.process) return;
+    namespace ev = msg::event;
+    const auto& e = seen.event;
+    const FileKey file{e.group, e.file};
+    if (e.type == ev::kFileAdded || e.type == ev::kSourceCompleted) sources_[file][e.user] = true;
+    if (e.type == ev::kSourceAdded) sources_[file].try_emplace(e.user, false);
+    if (e.type == ev::kSourceRemoved) sources_[file].erase(e.user);
+    if (e.type == ev::kFileRemoved) sources_.erase(file);
 }
 
 void StatsView::note(const std::string& line) {
@@ -61,12 +63,16 @@ std::string StatsView::render(const std::string& now_text) const {
                rate_text(d.state == "fetching" ? d.rate : 0) + "  " + std::to_string(d.sources) + " sources  " +
                d.state + "\n";
     }
-    // A file's swarm: whoever shared it (complete) and every downloader
-    // seen (complete once finished, partial while fetching: it serves what
-    // it has).
+    // A file's swarm: its sources as the tracker announced them (a
+    // downloader is a partial source from its start); for a file no tracker
+    // event spoke of, the downloads seen (complete once finished, partial
+    // while fetching).
     std::map<FileKey, std::pair<std::size_t, std::size_t>> swarms;  // complete, partial
-    for (const auto& [file, users] : sharers_) swarms[file].first += users.size();
+    for (const auto& [file, users] : sources_) {
+        for (const auto& [user, complete] : users) ++(complete ? swarms[file].first : swarms[file].second);
+    }
     for (const auto& [key, d] : downloads_) {
+        if (sources_.count(key.second)) continue;
         if (d.state == "finished") ++swarms[key.second].first;
         if (d.state == "fetching") ++swarms[key.second].second;
     }

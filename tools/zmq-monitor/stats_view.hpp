@@ -33,7 +33,8 @@ private:
     };
     using FileKey = std::pair<std::string, std::string>;  // group, file
     std::map<std::pair<std::string, FileKey>, Download> downloads_;  // (process, file)
-    std::map<FileKey, std::set<std::string>> sharers_;  // users who added the file
+    // Each file's sources as the tracker announces them: user -> complete.
+    std::map<FileKey, std::map<std::string, bool>> sources_;
     std::deque<std::string> recent_;
     uint64_t events_ = 0;
     uint64_t lost_ = 0;

@@ -143,7 +143,11 @@ std::optional<Error> check_member(const State& state, const std::string& user, c
 // its group hears file_removed.
 void drop_sharer(Group& g, const std::string& group, std::map<std::string, SharedFile>::iterator file,
                  const std::string& user, std::vector<Event>& events) {
-    if (file->second.sharers.erase(user) == 0 || !file->second.sharers.empty()) return;
+    if (file->second.sharers.erase(user) == 0) return;
+    if (!file->second.sharers.empty()) {
+        events.push_back(file_event(ev::kSourceRemoved, group, file->first, user));
+        return;
+    }
     events.push_back(file_event(ev::kFileRemoved, group, file->first, user));
     g.files.erase(file);
 }
@@ -228,8 +232,9 @@ Outcome apply_reject(State& state, const msg::RejectRequest& c) {
 std::string pieces_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " piece" : " pieces"); }
 
 // New file: added with its sharer, file_added. Same file again: the user
-// is (still) a sharer, complete if either announcement said so; nothing to
-// journal when that was already so. Another file under the name: refused.
+// is (still) a sharer, complete if either announcement said so
+// (source_added, source_completed); nothing to journal when that was
+// already so. Another file under the name: refused.
 Outcome apply_share_file(State& state, const msg::ShareFile& c) {
     auto who = authorize(state, c.token, c.group);
     if (who.problem) return Outcome{*who.problem, {}, false};
@@ -252,7 +257,11 @@ Outcome apply_share_file(State& state, const msg::ShareFile& c) {
     auto [sharer, added] = file.sharers.try_emplace(who.user, c.complete);
     const bool completed = !added && c.complete && !sharer->second;
     if (completed) sharer->second = true;
-    return Outcome{ok, {}, added || completed};
+    std::vector<Event> events;
+    if (added) events.push_back(file_event(ev::kSourceAdded, c.group, name, who.user));
+    // A new sharer that has it all is announced as added, then completed.
+    if (completed || (added && c.complete)) events.push_back(file_event(ev::kSourceCompleted, c.group, name, who.user));
+    return Outcome{ok, events, added || completed};
 }
 
 Outcome apply_stop_share(State& state, const msg::StopShare& c) {

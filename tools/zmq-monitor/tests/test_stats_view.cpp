@@ -25,13 +25,18 @@ SeenEvent download(const std::string& process, const char* type, uint64_t done, 
 TEST_CASE("stats view shows each node's download and each file's swarm") {
     StatsView view;
     view.add(SeenEvent{"group.g", msg::TrackerEvent{msg::event::kFileAdded, "g", "alice", "", "big.bin"}});
+    for (const auto* who : {"bob", "carol", "dave"}) {
+        view.add(SeenEvent{"group.g", msg::TrackerEvent{msg::event::kSourceAdded, "g", who, "", "big.bin"}});
+    }
+    view.add(SeenEvent{"group.g", msg::TrackerEvent{msg::event::kSourceCompleted, "g", "carol", "", "big.bin"}});
+    view.add(SeenEvent{"group.g", msg::TrackerEvent{msg::event::kSourceRemoved, "g", "dave", "", "big.bin"}});
     view.add(download("node-127.0.0.1:7001", msg::process_event::kDownloadProgress, 128, 48'300'000, 3));
     view.add(download("node-127.0.0.1:7002", msg::process_event::kDownloadProgress, 100, 20'000'000, 2));
     view.add(download("node-127.0.0.1:7002", msg::process_event::kDownloadFinished, 512, 30'000'000, 0));
     view.note("2026-11-30T01:02:03.456Z tcp://127.0.0.1:6001 gap: 2 events lost");
     view.count_lost(2);
     const std::string screen = view.render("2026-11-30T01:02:04.000Z");
-    CHECK_THAT(screen, Catch::StartsWith("zmq-monitor --stats  2026-11-30T01:02:04.000Z  (4 events, 2 lost)"));
+    CHECK_THAT(screen, Catch::StartsWith("zmq-monitor --stats  2026-11-30T01:02:04.000Z  (9 events, 2 lost)"));
     CHECK_THAT(screen, Catch::Contains("  node-127.0.0.1:7001  g/big.bin  128/512  25.0%     48.3 MB/s  3 sources  fetching\n"));
     // A finished download shows no rate: it is not moving any more.
     CHECK_THAT(screen, Catch::Contains("  node-127.0.0.1:7002  g/big.bin  512/512 100.0%      0.0 MB/s  0 sources  finished\n"));
