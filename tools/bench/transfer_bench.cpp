@@ -46,7 +46,9 @@ from add_torrent to torrent_finished. Each case uses fresh downloader
 processes; their peak RSS (VmHWM) is reported (libtorrent: anonymous memory,
 as it maps the file it writes). CPU s is the user + system time of every
 p2pshare node during the case (downloaders, then sources): on a shared,
-busy machine it moves far less than the wall time.
+busy machine it moves far less than the wall time. Every case starts after
+sync(2): the dirty pages an earlier case left are on disk, so their
+writeback does not run (and cost CPU) during the next case.
 
 --size BYTES  file size, suffix K, M or G (default 1G)
 --bin DIR     where tracker and node are (default: bench's own directory)
@@ -237,6 +239,7 @@ CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& gr
     const auto is_downloader = [&](const std::string& n) {
         return std::find(downloaders.begin(), downloaders.end(), n) != downloaders.end();
     };
+    ::sync();  // the earlier cases' writeback is not this case's cost
     std::map<std::string, double> cpu_before;
     for (const auto& n : swarm.names()) cpu_before[n] = cpu_of(swarm.pid(n));
     const auto threads_before = thread_cpu(swarm.pid(downloaders.front()));
@@ -329,6 +332,7 @@ int transfer_main(const std::vector<std::string>& args) {
         const fs::path work = tmp.path();
         make_random_file(work / "data.bin", size);
         std::vector<CaseResult> results;
+        ::sync();
         const double raw = raw_tcp_copy(work / "data.bin", work / "raw-copy.bin");
         fs::remove(work / "raw-copy.bin");
         results.push_back(CaseResult{"raw TCP copy", raw, 0, "sendfile -> recv + write", -1, -1, -1, ""});
@@ -365,6 +369,7 @@ int transfer_main(const std::vector<std::string>& args) {
         }
         LibtorrentRun lt;
         if (libtorrent) {
+            ::sync();
             lt = run_libtorrent_reference(bin, work / "data.bin", work);
         } else {
             lt.skipped = "--no-libtorrent";
