@@ -42,7 +42,10 @@ N             which line of TRACKER_INFO is this tracker.
               a node silent this long loses its session (default 5).
 --ticket-ttl SECONDS
               how long a download ticket lets its holder fetch pieces
-              (default 120); a downloader asks for a fresh one as it runs.
+              (default 60); a downloader asks for a fresh one every 2 s as
+              it runs, so this is also how long a source that missed a
+              member_left event (reconnecting at that moment) may still
+              serve the leaver.
 --peer-timeout SECONDS
               another tracker silent this long is lost (default 1).
 --keygen      print this tracker's CURVE public key as the word to put on its
@@ -94,7 +97,7 @@ struct Options {
     uint32_t index = 0;
     std::string data_dir;
     double session_timeout_s = 5;
-    double ticket_ttl_s = 120;
+    double ticket_ttl_s = 60;
     double peer_timeout_s = 1;
     bool plain = false;
     bool keygen = false;

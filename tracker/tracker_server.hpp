@@ -33,7 +33,7 @@ struct TrackerConfig {
     std::chrono::milliseconds session_timeout{5000};
     std::size_t hashers = 2;
     uint64_t snapshot_every = 10000;  // records between snapshots
-    std::chrono::seconds ticket_ttl{120};  // how long a download ticket stays valid
+    std::chrono::seconds ticket_ttl{60};  // how long a download ticket stays valid
     std::chrono::milliseconds peer_timeout{1000};  // a tracker silent this long is lost
     std::chrono::milliseconds peer_interval{200};  // how often trackers tell each other their status
     actors::Security security;  // CURVE keys; none: plain mode
