@@ -1,7 +1,5 @@
 #include "actors/event_publisher.hpp"
 
-#include <algorithm>
-
 #include <sys/stat.h>
 
 #include <fstream>
@@ -101,15 +99,10 @@ namespace {
 // machine runs zmq-monitor --key-dir DATA) and the keys listed in the keys
 // file at the moment of the handshake, so adding one needs no restart.
 ZapPolicy operators_only(const EventsConfig& config) {
-    const std::string own = config.security.own ? config.security.own->public_key : std::string();
-    return [own, file = config.keys_file](std::string_view, const std::string& key) {
-        if (!own.empty() && key == own) return true;
-        try {
-            const auto listed = read_key_list(file).keys;
-            return std::find(listed.begin(), listed.end(), key) != listed.end();
-        } catch (const std::exception&) {
-            return false;  // an unreadable list admits nobody new
-        }
+    std::vector<std::string> own;
+    if (config.security.own) own.push_back(config.security.own->public_key);
+    return [own = std::move(own), file = config.keys_file](std::string_view, const std::string& key) {
+        return key_admitted(key, own, file);
     };
 }
 

@@ -1,5 +1,6 @@
 #include "actors/key_list.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -53,6 +54,16 @@ KeyList read_key_list(const std::filesystem::path& file) {
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
     return parse_key_list(text);
+}
+
+bool key_admitted(const std::string& key, const std::vector<std::string>& fixed, const std::filesystem::path& file) {
+    if (std::find(fixed.begin(), fixed.end(), key) != fixed.end()) return true;
+    try {
+        const auto listed = read_key_list(file).keys;
+        return std::find(listed.begin(), listed.end(), key) != listed.end();
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 }  // namespace p2p::actors

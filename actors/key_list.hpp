@@ -19,4 +19,9 @@ KeyList parse_key_list(const std::string& text);
 // std::runtime_error when it exists and cannot be read.
 KeyList read_key_list(const std::filesystem::path& file);
 
+// Whether `key` is one of `fixed` or listed in `file` now (read at each
+// call, so an operator adds a key without a restart; an unreadable file
+// admits nobody new). What the operator-only ZAP policies ask.
+bool key_admitted(const std::string& key, const std::vector<std::string>& fixed, const std::filesystem::path& file);
+
 }  // namespace p2p::actors

@@ -880,14 +880,11 @@ int failover_main(const std::vector<std::string>& args) {
                    arg == "--request-timeout" || arg == "--seed" || arg == "--bin" || arg == "--kill") {
             if (i + 1 >= args.size()) return usage_error(arg + " needs a value");
             const std::string& value = args[++i];
+            std::string bad;
             if (arg == "--runs") {
-                const auto n = parse_long(value, 1, 100);
-                if (!n) return usage_error("--runs wants a number from 1 to 100, got '" + value + "'");
-                opt.runs = static_cast<std::size_t>(*n);
+                if (!parse_count_option(arg, value, 1, 100, opt.runs, bad)) return usage_error(bad);
             } else if (arg == "--clients") {
-                const auto n = parse_long(value, 1, 256);
-                if (!n) return usage_error("--clients wants a number from 1 to 256, got '" + value + "'");
-                opt.clients = static_cast<std::size_t>(*n);
+                if (!parse_count_option(arg, value, 1, 256, opt.clients, bad)) return usage_error(bad);
             } else if (arg == "--seed") {
                 const auto n = parse_long(value, 0, std::numeric_limits<long>::max());
                 if (!n) return usage_error("--seed wants a non-negative number, got '" + value + "'");

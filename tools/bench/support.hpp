@@ -42,6 +42,20 @@ void write_text_file(const std::filesystem::path& path, std::string_view text);
 
 // Whole-string number parsing for options; nullopt when malformed or out of range.
 std::optional<long> parse_long(std::string_view text, long min, long max);
+// An option's value as a number in [min, max] into `out`; false, with the
+// usage error in `error` ("--runs wants a number from 1 to 100, got 'x'").
+template <class T>
+bool parse_count_option(const std::string& option, std::string_view value, long min, long max, T& out,
+                        std::string& error) {
+    const auto n = parse_long(value, min, max);
+    if (!n) {
+        error = option + " wants a number from " + std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+                std::string(value) + "'";
+        return false;
+    }
+    out = static_cast<T>(*n);
+    return true;
+}
 std::optional<double> parse_seconds(std::string_view text);
 
 // /proc/PID/status VmHWM (peak resident set) in KiB; nullopt when unreadable.

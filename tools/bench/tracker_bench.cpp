@@ -879,22 +879,15 @@ int tracker_main(const std::vector<std::string>& args) {
                    arg == "--client" || arg == "--standbys" || arg == "--rounds") {
             if (i + 1 >= args.size()) return usage_error(arg + " needs a value");
             const std::string& value = args[++i];
+            std::string bad;
             if (arg == "--clients") {
-                const auto n = parse_long(value, 1, 4096);
-                if (!n) return usage_error("--clients wants a number from 1 to 4096, got '" + value + "'");
-                opt.clients = static_cast<std::size_t>(*n);
+                if (!parse_count_option(arg, value, 1, 4096, opt.clients, bad)) return usage_error(bad);
             } else if (arg == "--threads") {
-                const auto n = parse_long(value, 1, 64);
-                if (!n) return usage_error("--threads wants a number from 1 to 64, got '" + value + "'");
-                opt.threads = static_cast<std::size_t>(*n);
+                if (!parse_count_option(arg, value, 1, 64, opt.threads, bad)) return usage_error(bad);
             } else if (arg == "--standbys") {
-                const auto n = parse_long(value, 0, 8);
-                if (!n) return usage_error("--standbys wants a number from 0 to 8, got '" + value + "'");
-                opt.standbys = static_cast<std::size_t>(*n);
+                if (!parse_count_option(arg, value, 0, 8, opt.standbys, bad)) return usage_error(bad);
             } else if (arg == "--rounds") {
-                const auto n = parse_long(value, 1, 100);
-                if (!n) return usage_error("--rounds wants a number from 1 to 100, got '" + value + "'");
-                opt.rounds = static_cast<std::size_t>(*n);
+                if (!parse_count_option(arg, value, 1, 100, opt.rounds, bad)) return usage_error(bad);
                 rounds_given = true;
             } else if (arg == "--seconds") {
                 const auto s = parse_seconds(value);
