@@ -15,6 +15,20 @@
 // downloader keeps a fixed window of PieceRequests in flight per source and
 // sends one more for each piece that arrives. Cancelling a duplicate in the
 // endgame is just forgetting it: a late copy is dropped on arrival.
+//
+// Sealed pieces (piece_seal.hpp). With CURVE, a piece server also binds a
+// plain ROUTER (no CURVE) on a port of its own and names it in HaveReply's
+// data_port. The downloader connects a DEALER there with a random routing id
+// (its channel), and sends, in each PieceRequest on the CURVE connection,
+// that channel and a random AES-256-GCM key of its own for this source. The
+// server answers on the channel: the PieceReply carries the nonce, and the
+// bytes frame is the piece sealed under that key. The CURVE connection still
+// authenticates every request (ticket holder = the requester's CURVE key);
+// the plain connection only carries bytes the requester alone can open, and
+// whatever arrives on the plain ROUTER is discarded. If the channel is not
+// connected (yet), the sealed reply goes back on the CURVE connection. A
+// downloader accepts only sealed pieces on the plain connection. Nodes that
+// predate this ignore the new fields: their replies come unsealed over CURVE.
 #include <cstdint>
 #include <string>
 
@@ -38,7 +52,8 @@ struct HaveReply {
     static constexpr Kind kind = Kind::HaveReply;
     std::string file_id;
     std::string bitfield;  // MSB first, one bit per piece
-    MSGPACK_DEFINE_MAP(file_id, bitfield);
+    uint32_t data_port = 0;  // the server's sealed-piece ROUTER, same host; 0: none (plain mode)
+    MSGPACK_DEFINE_MAP(file_id, bitfield, data_port);
 };
 
 struct PieceRequest {
@@ -46,14 +61,17 @@ struct PieceRequest {
     uint32_t protocol = kPeerProtocolVersion;
     Ticket ticket;
     uint32_t index = 0;
-    MSGPACK_DEFINE_MAP(protocol, ticket, index);
+    std::string channel;   // routing id of the requester's plain DEALER; "" = answer here, unsealed
+    std::string seal_key;  // kSealKeyBytes, chosen by the requester for this source
+    MSGPACK_DEFINE_MAP(protocol, ticket, index, channel, seal_key);
 };
 
 struct PieceReply {
     static constexpr Kind kind = Kind::PieceReply;
     std::string file_id;
     uint32_t index = 0;
-    MSGPACK_DEFINE_MAP(file_id, index);
+    std::string nonce;  // kSealNonceBytes when the bytes frame is sealed, else ""
+    MSGPACK_DEFINE_MAP(file_id, index, nonce);
 };
 
 }  // namespace p2p::msg

@@ -195,9 +195,9 @@ int main(int argc, char** argv) {
             security.own = p2p::actors::load_or_create_curve_keys(data_dir);
         }
         zmq::context_t ctx;
-        // Two I/O threads: libzmq does a connection's CURVE encryption and
-        // decryption on the I/O thread that owns it, and one thread would
-        // cap a transfer at what one core can decrypt (~1.3 s per GiB here).
+        // Two I/O threads: libzmq does a connection's CURVE work on the I/O
+        // thread that owns it, and the tracker link, the peer requests and
+        // the sealed piece streams should not all queue behind one thread.
         constexpr int kIoThreads = 2;
         ctx.set(zmq::ctxopt::io_threads, kIoThreads);
         p2p::actors::ZapHandler zap(ctx);  // before the piece server: it names each requester by its key
@@ -210,9 +210,10 @@ int main(int argc, char** argv) {
         engine_config.endpoint = endpoint;
         engine_config.upload_limit = upload_limit;
         engine_config.security = security;
-        // With CURVE, one connection per I/O thread to each source; plain
-        // mode has no per-byte work on those threads to spread.
-        engine_config.connections_per_source = security.plain() ? 1 : kIoThreads;
+        // One CURVE connection per source carries requests: piece bytes come
+        // sealed on a plain one (peer_protocol.hpp), so there is no per-byte
+        // CURVE work left to spread over two connections.
+        engine_config.connections_per_source = 1;
         engine_config.io_threads = kIoThreads;
         engine_config.events = !events_endpoint.empty();
         engine_config.process = "node-" + endpoint;  // one word: text lines need no escaping
@@ -225,7 +226,7 @@ int main(int argc, char** argv) {
             try {
                 events = std::make_unique<p2p::actors::EventPublisher>(
                     ctx, p2p::actors::EventsConfig{events_endpoint, engine_config.process, security,
-                                                   identity.data_dir / "monitor_keys", {"peers"}});
+                                                   identity.data_dir / "monitor_keys", {"peers", "peers-sealed"}});
             } catch (const std::exception& e) {
                 std::cerr << "error: " << e.what() << "\n";
                 return 1;

@@ -9,6 +9,8 @@
 
 #include "messages/envelope.hpp"
 #include "messages/peer_protocol.hpp"
+#include "messages/piece_seal.hpp"
+#include "messages/random_id.hpp"
 #include "messages/ticket.hpp"
 #include "messages/tracker_protocol.hpp"
 
@@ -66,7 +68,8 @@ std::vector<std::string> PieceServer::upload_lines() const {
     std::vector<std::string> lines;
     for (const auto& [id, f] : files_) {
         lines.push_back("[S] [" + f.group + "] " + f.meta.name + " served=" + std::to_string(f.pieces_served) +
-                        " pieces have=" + std::to_string(f.have.count()) + "/" + std::to_string(f.have.size()));
+                        " pieces (sealed " + std::to_string(f.pieces_sealed) + ") have=" +
+                        std::to_string(f.have.count()) + "/" + std::to_string(f.have.size()));
     }
     return lines;
 }
@@ -82,6 +85,15 @@ void PieceServer::handle_router() {
         }
         requester_key_ = actors::peer_key(frames[1]);
         handle_request(frames[0].to_string(), frames[1]);
+    }
+}
+
+void PieceServer::discard_data_router_input() {
+    if (data_router_ == nullptr) return;
+    for (int i = 0; i < 64; ++i) {
+        zmq::multipart_t frames;
+        if (!frames.recv(*data_router_, static_cast<int>(zmq::recv_flags::dontwait))) return;
+        ++malformed_;
     }
 }
 
@@ -139,7 +151,7 @@ void PieceServer::handle_request(const std::string& rid, const zmq::message_t& f
         const ServedFile& f = files_.at(key(m->ticket.group, m->ticket.file_id));
         zmq::multipart_t out;
         out.addstr(rid);
-        out.addstr(encode(req, msg::HaveReply{f.meta.file_id, f.have.to_bytes()}));
+        out.addstr(encode(req, msg::HaveReply{f.meta.file_id, f.have.to_bytes(), data_port_}));
         out.send(router_, static_cast<int>(zmq::send_flags::dontwait));
         return;
     }
@@ -152,8 +164,16 @@ void PieceServer::handle_request(const std::string& rid, const zmq::message_t& f
         ++malformed_;
         return reply_error(rid, req, "malformed", m.error());
     }
+    if (!m->seal_key.empty() && m->seal_key.size() != msg::kSealKeyBytes) {
+        ++malformed_;
+        return reply_error(rid, req, "malformed", "a seal key must be " + std::to_string(msg::kSealKeyBytes) + " bytes");
+    }
     if (!ticket_ok(rid, req, m->ticket)) return;
-    QueuedPiece q{rid, req, key(m->ticket.group, m->ticket.file_id), m->index};
+    // Sealing needs a key that came over CURVE: in plain mode it would have
+    // crossed the wire in the clear, so the request is answered unsealed.
+    const bool sealed = !m->seal_key.empty() && data_router_ != nullptr;
+    QueuedPiece q{rid, req, key(m->ticket.group, m->ticket.file_id), m->index, sealed ? m->channel : std::string(),
+                  sealed ? m->seal_key : std::string()};
     if (!queue_.empty() || !budget_allows(files::piece_length(files_.at(q.file_key).meta, q.index))) {
         auto& mine = queue_[rid];
         if (mine.empty()) turn_.push_back(rid);
@@ -203,7 +223,8 @@ void PieceServer::send_piece(const QueuedPiece& q) {
         return reply_error(rid, req, "no_piece", "piece " + std::to_string(q.index) + " is not here");
     }
     const uint32_t len = files::piece_length(f.meta, q.index);
-    zmq::message_t bytes(len);
+    const bool sealed = !q.seal_key.empty();
+    zmq::message_t bytes(len + (sealed ? msg::kSealTagBytes : 0));
     std::size_t done = 0;
     while (done < len) {
         const ssize_t n = ::pread(f.fd, static_cast<char*>(bytes.data()) + done, len - done,
@@ -216,11 +237,39 @@ void PieceServer::send_piece(const QueuedPiece& q) {
         }
         done += static_cast<std::size_t>(n);
     }
+    msg::PieceReply reply{f.meta.file_id, q.index, {}};
+    if (sealed) {
+        reply.nonce = random_bytes(msg::kSealNonceBytes);
+        const msg::SealParams p{reinterpret_cast<const unsigned char*>(q.seal_key.data()),
+                                reinterpret_cast<const unsigned char*>(reply.nonce.data()), q.index,
+                                reinterpret_cast<const unsigned char*>(f.meta.piece_hashes[q.index].data())};
+        if (!msg::seal_piece(p, static_cast<unsigned char*>(bytes.data()), len)) {
+            return reply_error(rid, req, "seal_failed", "cannot seal piece " + std::to_string(q.index));
+        }
+        ++f.pieces_sealed;
+    }
     ++f.pieces_served;
+    const std::string header = encode(req, reply);
+    if (!q.channel.empty() && send_on_channel(q.channel, header, bytes)) return;
     router_.send(zmq::buffer(rid), zmq::send_flags::sndmore);
-    const std::string header = encode(req, msg::PieceReply{f.meta.file_id, q.index});
     router_.send(zmq::buffer(header), zmq::send_flags::sndmore);
     router_.send(bytes, zmq::send_flags::none);
+}
+
+bool PieceServer::send_on_channel(const std::string& channel, const std::string& header, zmq::message_t& bytes) {
+    // ROUTER_MANDATORY: a channel that is not connected (yet, or any more) or
+    // whose queue is full refuses the routing frame, and nothing is sent; the
+    // caller then answers on the CURVE connection instead.
+    try {
+        if (!data_router_->send(zmq::buffer(channel), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+            return false;
+        }
+    } catch (const zmq::error_t&) {
+        return false;  // EHOSTUNREACH: no such channel
+    }
+    data_router_->send(zmq::buffer(header), zmq::send_flags::sndmore);
+    data_router_->send(bytes, zmq::send_flags::none);
+    return true;
 }
 
 }  // namespace p2p::node

@@ -33,6 +33,7 @@ struct ServedFile {
     bool owns_fd = false;
     transfer::Bitfield have;
     uint64_t pieces_served = 0;
+    uint64_t pieces_sealed = 0;  // of those, sealed with the requester's key (piece_seal.hpp)
 };
 
 class PieceServer {
@@ -41,6 +42,15 @@ public:
     ~PieceServer();
 
     void set_ticket_key(std::string key) { ticket_key_ = std::move(key); }
+    // The plain ROUTER for sealed pieces (peer_protocol.hpp) and the port
+    // HaveReplies name; none in plain mode.
+    void set_sealed_channel(zmq::socket_t& data_router, uint32_t port) {
+        data_router_ = &data_router;
+        data_port_ = port;
+    }
+    // Nothing but sealed bytes is meant to flow on the data ROUTER, and only
+    // outwards: what arrives there is read and dropped.
+    void discard_data_router_input();
     // A user who left a group: tickets already issued to them for it are refused
     // from now on, though still signed and unexpired (the tracker issues no new ones).
     void set_revoked(const std::string& group, const std::string& user, bool revoked) {
@@ -76,13 +86,18 @@ private:
         uint64_t request_id = 0;
         std::string file_key;  // key(group, file id)
         uint32_t index = 0;
+        std::string channel;   // the requester's plain DEALER, "" to answer on rid
+        std::string seal_key;  // "" for an unsealed reply
     };
     void send_piece(const QueuedPiece& q);
+    bool send_on_channel(const std::string& channel, const std::string& header, zmq::message_t& bytes);
     bool budget_allows(uint32_t bytes);
     void reply_error(const std::string& rid, uint64_t request_id, const std::string& code, const std::string& text);
     bool ticket_ok(const std::string& rid, uint64_t request_id, const msg::Ticket& ticket);
 
     zmq::socket_t& router_;
+    zmq::socket_t* data_router_ = nullptr;
+    uint32_t data_port_ = 0;
     std::string ticket_key_;
     // By group and file id: the same file shared in two groups is two
     // entries, each answering only tickets for its own group.

@@ -11,6 +11,7 @@
 
 #include "actors/frames.hpp"
 #include "actors/loop.hpp"
+#include "messages/piece_seal.hpp"
 #include "messages/sha256.hpp"
 #include "node/files/piece_hasher.hpp"
 
@@ -18,16 +19,28 @@ namespace p2p::node {
 
 namespace {
 
+// The engine checked the frame's size against the piece's (plus the tag
+// when sealed); checked again here because the job and bytes travel apart.
+bool sized_right(const PieceJob& job, const zmq::message_t& bytes) {
+    return bytes.size() == job.length + (job.sealed ? msg::kSealTagBytes : 0);
+}
+
+bool opened(const PieceJob& job, zmq::message_t& bytes) {
+    if (!job.sealed) return true;
+    const msg::SealParams p{job.seal_key, job.nonce, job.index, job.hash};
+    return msg::open_piece(p, static_cast<unsigned char*>(bytes.data()), bytes.size());
+}
+
 bool hash_matches(const PieceJob& job, const zmq::message_t& bytes) {
-    const std::string digest = files::sha256(bytes.data(), bytes.size());
+    const std::string digest = files::sha256(bytes.data(), job.length);
     return digest.size() == 32 && std::memcmp(digest.data(), job.hash, 32) == 0;
 }
 
 PieceOutcome write(const PieceJob& job, const zmq::message_t& bytes, int& error) {
     const auto* p = static_cast<const char*>(bytes.data());
     std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::pwrite(job.fd, p + done, bytes.size() - done, static_cast<off_t>(job.offset + done));
+    while (done < job.length) {
+        const ssize_t n = ::pwrite(job.fd, p + done, job.length - done, static_cast<off_t>(job.offset + done));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             error = n < 0 ? errno : ENOSPC;
@@ -68,13 +81,15 @@ void worker_body(zmq::socket_t& pipe) {
         PieceJob job;
         std::memcpy(&job, msg[0].data(), sizeof job);
         PieceJobResult result{job, PieceOutcome::Stored, 0};
-        if (job.stage == PieceStage::Hash) {
+        if (job.stage == PieceStage::Hash && (!sized_right(job, msg[1]) || !opened(job, msg[1]))) {
+            result.outcome = PieceOutcome::BadSeal;
+        } else if (job.stage == PieceStage::Hash) {
             if (hash_matches(job, msg[1])) {
                 // Has the kernel put the piece's page-cache pages in place
                 // now (zeroes: the range is fallocated), on this thread,
                 // rather than in the writer's pwrite: new pages cost this VM
                 // up to ~2 s of CPU per GiB, and the writer is one thread.
-                (void)::posix_fadvise(job.fd, static_cast<off_t>(job.offset), static_cast<off_t>(msg[1].size()),
+                (void)::posix_fadvise(job.fd, static_cast<off_t>(job.offset), static_cast<off_t>(job.length),
                                       POSIX_FADV_WILLNEED);
                 result.outcome = PieceOutcome::Hashed;
                 pipe.send(zmq::buffer(&result, sizeof result), zmq::send_flags::sndmore);
@@ -82,6 +97,9 @@ void worker_body(zmq::socket_t& pipe) {
                 return;
             }
             result.outcome = PieceOutcome::BadHash;
+        } else if (!sized_right(job, msg[1])) {
+            result.outcome = PieceOutcome::WriteFailed;
+            result.error = EINVAL;
         } else {
             result.outcome = write(job, msg[1], result.error);
         }

@@ -4,7 +4,8 @@
 // receive rate. The piece's bytes move from the socket to a worker and on
 // without a copy (inproc passes the message itself).
 //
-// A piece goes through two stages. Hashing (the costly one: ~0.66 s of CPU
+// A piece goes through two stages. Hashing (after opening it, when it came
+// sealed: AES-256-GCM in place, ~0.24 s per GiB) (the costly one: ~0.66 s of CPU
 // per GiB) goes to the least busy worker, so both cores hash. Writing goes
 // to the download's own worker, always the same one: two threads pwrite-ing
 // one file spin on its inode lock (perf: 5% of all CPU in
@@ -44,10 +45,16 @@ struct PieceJob {
     uint32_t index = 0;
     int fd = -1;
     uint64_t offset = 0;
+    uint32_t length = 0;  // the piece's bytes; a sealed frame has the tag after them
     unsigned char hash[32] = {};
+    // Sealed (piece_seal.hpp): opened in place before hashing, with this
+    // link's key and the reply's nonce.
+    bool sealed = false;
+    unsigned char seal_key[32] = {};
+    unsigned char nonce[12] = {};
 };
 
-enum class PieceOutcome : uint32_t { Stored = 0, BadHash = 1, WriteFailed = 2, Hashed = 3 };
+enum class PieceOutcome : uint32_t { Stored = 0, BadHash = 1, WriteFailed = 2, Hashed = 3, BadSeal = 4 };
 
 struct PieceJobResult {
     PieceJob job;

@@ -15,6 +15,8 @@
 #include "actors/loop.hpp"
 #include "messages/envelope.hpp"
 #include "messages/peer_protocol.hpp"
+#include "messages/piece_seal.hpp"
+#include "messages/random_id.hpp"
 #include "messages/tracker_info.hpp"
 #include "messages/tracker_protocol.hpp"
 #include "node/engine/download.hpp"
@@ -59,6 +61,7 @@ public:
             events_ = actors::EventSink(ctx);
         }
         router_.bind("tcp://" + config_.endpoint);
+        if (!config_.security.plain()) bind_data_router();
         server_.set_upload_limit(config_.upload_limit);
     }
 
@@ -67,6 +70,7 @@ public:
     void run() {
         loop_.on_pipe(pipe_, [this](zmq::multipart_t& m) { handle_pipe(m); });
         loop_.on(router_, [this] { server_.handle_router(); });
+        if (data_router_) loop_.on(*data_router_, [this] { server_.discard_data_router_input(); });
         for (std::size_t i = 0; i < workers_.size(); ++i) loop_.on(workers_.pipe(i), [this, i] { handle_worker(i); });
         loop_.every(200ms, [this] { tick(); });
         if (config_.upload_limit > 0) loop_.every(10ms, [this] { server_.drain(); });
@@ -85,8 +89,30 @@ private:
         // connection's CURVE work. Requests go round-robin over them.
         std::vector<std::unique_ptr<zmq::socket_t>> sockets;
         std::size_t next = 0;
+        // The plain connection sealed pieces come back on (peer_protocol.hpp),
+        // once the source has named its data port; its routing id is the
+        // channel, and seal_key is this link's own AES-256-GCM key.
+        std::unique_ptr<zmq::socket_t> data;
+        std::string channel;
+        std::string seal_key;
     };
     static uint64_t link_key(uint32_t download, uint32_t source) { return (uint64_t{download} << 32) | source; }
+
+    // The sealed-piece ROUTER: plain TCP on an ephemeral port of our host.
+    void bind_data_router() {
+        auto host = parse_host_port(config_.endpoint);
+        if (!host) return;  // the CURVE router's bind above would have thrown first
+        data_router_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::router);
+        data_router_->set(zmq::sockopt::linger, 0);
+        data_router_->set(zmq::sockopt::maxmsgsize, int64_t{4096});  // nothing is expected inbound
+        data_router_->set(zmq::sockopt::router_mandatory, 1);
+        data_router_->set(zmq::sockopt::sndbuf, 4 << 20);
+        if (config_.events) actors::watch_socket(*data_router_, "peers-sealed");
+        data_router_->bind("tcp://" + host->first + ":0");
+        auto bound = parse_host_port(data_router_->get(zmq::sockopt::last_endpoint).substr(6));  // "tcp://"
+        if (!bound) return;
+        server_.set_sealed_channel(*data_router_, bound->second);
+    }
 
     // ---- pipe -------------------------------------------------------------
     void handle_pipe(zmq::multipart_t& m) {
@@ -289,7 +315,7 @@ private:
             // Only the node the tracker named (by its key) can answer on this link.
             if (!config_.security.plain() && l.key.empty()) continue;
             const uint64_t key = link_key(d.id, s.id);
-            Link link{d.id, s.id, {}, 0};
+            Link link{d.id, s.id, {}, 0, nullptr, {}, {}};
             const std::size_t n = std::max<std::size_t>(1, config_.connections_per_source);
             for (std::size_t c = 0; c < n; ++c) {
                 auto socket = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
@@ -316,9 +342,34 @@ private:
         d.sources.erase(it);
         auto link = links_.find(link_key(d.id, source_id));
         if (link != links_.end()) {
-            for (auto& socket : link->second.sockets) loop_.remove(*socket);
+            forget_sockets(link->second);
             links_.erase(link);
         }
+    }
+
+    void forget_sockets(Link& link) {
+        for (auto& socket : link.sockets) loop_.remove(*socket);
+        if (link.data) loop_.remove(*link.data);
+    }
+
+    // The source named its sealed-piece port: open our channel to it.
+    void open_data_channel(const Download& d, const SourceState& s, uint32_t port) {
+        auto link = links_.find(link_key(d.id, s.id));
+        if (link == links_.end() || link->second.data || port == 0 || port > 65535) return;
+        auto host = parse_host_port(s.endpoint);
+        if (!host) return;
+        Link& l = link->second;
+        // A routing id must not start with a zero byte (libzmq reserves those).
+        l.channel = "c" + random_bytes(15);
+        l.seal_key = random_bytes(msg::kSealKeyBytes);
+        l.data = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+        l.data->set(zmq::sockopt::linger, 0);
+        l.data->set(zmq::sockopt::routing_id, zmq::buffer(l.channel));
+        l.data->set(zmq::sockopt::maxmsgsize, int64_t{d.meta.piece_size} + 65536);
+        l.data->set(zmq::sockopt::rcvbuf, 4 << 20);
+        l.data->connect("tcp://" + host->first + ":" + std::to_string(port));
+        const uint64_t key = link->first;
+        loop_.on(*l.data, [this, key] { handle_data(key); });
     }
 
     template <class T>
@@ -347,8 +398,20 @@ private:
         const auto deadline = SteadyClock::now() + kPieceTimeout;
         for (PieceIndex p : picks) {
             s.in_flight[p.value] = deadline;
-            send_to(d, s, msg::PieceRequest{msg::kPeerProtocolVersion, d.ticket, p.value});
+            send_to(d, s, piece_request(d, s, p.value));
         }
+    }
+
+    // Sealed when the source has a data port: the key and channel travel
+    // inside this request, on the CURVE connection.
+    msg::PieceRequest piece_request(const Download& d, const SourceState& s, uint32_t index) const {
+        msg::PieceRequest r{msg::kPeerProtocolVersion, d.ticket, index, {}, {}};
+        auto link = links_.find(link_key(d.id, s.id));
+        if (link != links_.end() && link->second.data) {
+            r.channel = link->second.channel;
+            r.seal_key = link->second.seal_key;
+        }
+        return r;
     }
 
     void fill_all(Download& d) {
@@ -356,25 +419,32 @@ private:
     }
 
     // ---- replies from sources -------------------------------------------------
-    void handle_link(uint64_t key, std::size_t c) {
+    void handle_link(uint64_t key, std::size_t c) { receive_replies(key, c, false); }
+    void handle_data(uint64_t key) { receive_replies(key, 0, true); }
+
+    // on_data: from the link's plain data connection, where only sealed
+    // pieces may come; else from CURVE connection c.
+    void receive_replies(uint64_t key, std::size_t c, bool on_data) {
         for (int i = 0; i < 64; ++i) {
             auto link = links_.find(key);
             if (link == links_.end()) return;
+            zmq::socket_t& socket = on_data ? *link->second.data : *link->second.sockets[c];
             zmq::multipart_t frames;
-            if (!frames.recv(*link->second.sockets[c], static_cast<int>(zmq::recv_flags::dontwait))) return;
+            if (!frames.recv(socket, static_cast<int>(zmq::recv_flags::dontwait))) return;
             auto d_it = downloads_.find(link->second.download);
             if (d_it == downloads_.end()) return;
             Download& d = *d_it->second;
             auto s_it = d.sources.find(link->second.source);
             if (s_it == d.sources.end()) return;
-            handle_reply(d, s_it->second, frames);
+            handle_reply(d, s_it->second, frames, on_data);
         }
     }
 
-    void handle_reply(Download& d, SourceState& s, zmq::multipart_t& frames) {
+    void handle_reply(Download& d, SourceState& s, zmq::multipart_t& frames, bool on_data) {
         if (frames.empty()) return;
         auto env = decode_envelope(frames[0].data(), frames[0].size());
         if (!env) return drop_source(d, s.id, "sent an undecodable message");
+        if (on_data && env->kind() != Kind::PieceReply) return drop_source(d, s.id, "sent a request reply on its data port");
         if (env->kind() == Kind::HaveReply) {
             auto have = env->as<msg::HaveReply>();
             if (!have || have->file_id != d.meta.file_id) return drop_source(d, s.id, "sent a bad bitfield");
@@ -387,6 +457,7 @@ private:
                 bits->for_each_set([&](PieceIndex p) { d.picker.peer_gained(s.id, p); });
             }
             s.complete = bits->all();
+            if (have->data_port != 0 && !config_.security.plain()) open_data_channel(d, s, have->data_port);
             update_problem(d);
             return fill_all(d);
         }
@@ -408,9 +479,13 @@ private:
         s.in_flight.erase(flight);
         s.timeouts = 0;
         const uint32_t index = reply->index;
+        const std::string* seal_key = sealed_with(d, s, reply->nonce);
+        if (!reply->nonce.empty() && seal_key == nullptr) return drop_source(d, s.id, "sent a piece sealed with no key of ours");
+        if (on_data && seal_key == nullptr) return drop_source(d, s.id, "sent an unsealed piece on its data port");
         // An endgame loser: verified already, or its twin is at a worker now.
         if (d.picker.have(PieceIndex{index}) || d.at_workers.count(index)) return fill(d, s);
-        if (frames[1].size() != files::piece_length(d.meta, index)) {
+        const std::size_t length = files::piece_length(d.meta, index);
+        if (frames[1].size() != length + (seal_key ? msg::kSealTagBytes : 0)) {
             d.picker.on_piece_failed(s.id, PieceIndex{index});
             d.banned[s.endpoint] = "wrong piece size";
             return drop_source(d, s.id, "sent a piece of the wrong size");
@@ -422,10 +497,26 @@ private:
         job.index = index;
         job.fd = d.fd;
         job.offset = uint64_t{index} * d.meta.piece_size;
+        job.length = static_cast<uint32_t>(length);
         std::memcpy(job.hash, d.meta.piece_hashes[index].data(), 32);
+        if (seal_key) {
+            job.sealed = true;
+            std::memcpy(job.seal_key, seal_key->data(), msg::kSealKeyBytes);
+            std::memcpy(job.nonce, reply->nonce.data(), msg::kSealNonceBytes);
+        }
         d.at_workers.insert(index);
         workers_.submit(job, std::move(frames[1]));
         fill(d, s);
+    }
+
+    // The key a sealed reply was sealed with: this link's, when the reply has
+    // a nonce of the right size and the link has a key; nullptr otherwise
+    // (an unsealed reply, or one that claims a seal we never asked for).
+    const std::string* sealed_with(const Download& d, const SourceState& s, const std::string& nonce) const {
+        if (nonce.size() != msg::kSealNonceBytes) return nullptr;
+        auto link = links_.find(link_key(d.id, s.id));
+        if (link == links_.end() || link->second.seal_key.size() != msg::kSealKeyBytes) return nullptr;
+        return &link->second.seal_key;
     }
 
     // ---- workers ------------------------------------------------------------
@@ -459,15 +550,18 @@ private:
         if (d.check_pending && d.at_workers.empty()) start_check(d);
         if (d.phase != DownloadPhase::Fetching || !written) return;
         const PieceIndex piece{r.index};
-        if (result.outcome == PieceOutcome::BadHash) {
+        if (result.outcome == PieceOutcome::BadHash || result.outcome == PieceOutcome::BadSeal) {
+            // A bad seal: the bytes were changed after the source sealed them,
+            // or it sealed them wrongly; either way not a piece to keep.
+            const std::string check = result.outcome == PieceOutcome::BadSeal ? "seal" : "hash";
             auto s = d.sources.find(r.source);
             if (s != d.sources.end()) {
-                d.banned[s->second.endpoint] = "sent a piece that failed its hash";
+                d.banned[s->second.endpoint] = "sent a piece that failed its " + check;
                 notify("NOTE", {"download of " + d.meta.name + " in " + d.group + ": dropped source " + s->second.user +
                                 "@" + s->second.endpoint + ", it sent piece " + std::to_string(r.index) +
-                                " with a bad hash"});
+                                " with a bad " + check});
                 d.picker.on_piece_failed(r.source, piece);
-                drop_source(d, r.source, "sent a piece that failed its hash check");
+                drop_source(d, r.source, "sent a piece that failed its " + check + " check");
             }
             return fill_all(d);
         }
@@ -631,9 +725,7 @@ private:
             if (d->phase == DownloadPhase::Fetching && d->resume_dirty) (void)save_resume(*d);
             release_file(*d);
         }
-        for (auto& [key, link] : links_) {
-            for (auto& socket : link.sockets) loop_.remove(*socket);
-        }
+        for (auto& [key, link] : links_) forget_sockets(link);
         links_.clear();
         downloads_.clear();
         server_.unserve_all();
@@ -643,6 +735,7 @@ private:
     EngineConfig config_;
     zmq::socket_t& pipe_;
     zmq::socket_t router_;
+    std::unique_ptr<zmq::socket_t> data_router_;  // sealed pieces out; none in plain mode
     PieceServer server_;
     PieceWorkers workers_;
     actors::Loop loop_;

@@ -28,7 +28,9 @@ struct EngineConfig {
     uint64_t upload_limit = 0;  // bytes/s served, 0 = no cap
     actors::Security security;  // CURVE keys of this node; none: plain mode
     // --events: publish download events and the ROUTER's socket events
-    // ("peers") to the process's EventPublisher (actors/event_publisher.hpp).
+    // ("peers", and "peers-sealed" for the sealed-piece ROUTER) to the
+    // process's EventPublisher (actors/event_publisher.hpp): a monitored
+    // socket nobody reads stalled the transfers (seen).
     bool events = false;
     std::string process;  // how the events name this node
 };

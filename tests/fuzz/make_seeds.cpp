@@ -72,9 +72,12 @@ void envelopes(const files::FileMeta& meta) {
     put(msg::GetSources{tok, "physics", meta.name});
     put(msg::SourceList{"physics", meta.name, {source}, ticket});
     put(msg::HaveRequest{msg::kPeerProtocolVersion, ticket});
-    put(msg::HaveReply{meta.file_id, "\xe0"});
-    put(msg::PieceRequest{msg::kPeerProtocolVersion, ticket, 2});
-    put(msg::PieceReply{meta.file_id, 2});
+    put(msg::HaveReply{meta.file_id, "\xe0", 0});
+    put(msg::HaveReply{meta.file_id, "\xe0", 40123});
+    put(msg::PieceRequest{msg::kPeerProtocolVersion, ticket, 2, {}, {}});
+    put(msg::PieceRequest{msg::kPeerProtocolVersion, ticket, 2, "c" + std::string(15, 'x'), std::string(32, 'k')});
+    put(msg::PieceReply{meta.file_id, 2, {}});
+    put(msg::PieceReply{meta.file_id, 2, std::string(12, 'n')});
     put(msg::TrackerEvent{msg::event::kFileAdded, "physics", "alice", "", meta.name});
     put(msg::ProcessEvent{msg::process_event::kDownloadProgress, "node-127.0.0.1:7000", "", "", "", "physics",
                           meta.name, 17, 128, 48000000, 3});
