@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json] [--no-libtorrent] [--plot PREFIX]
-                       [--cases LIST]
+                       [--cases LIST] [--runs N]
 
 Moves one random file through p2pshare on 127.0.0.1 and times it against a
 raw TCP copy of the same file (sendfile -> recv + write), all in one run:
@@ -50,6 +50,15 @@ busy machine it moves far less than the wall time. Every case starts after
 sync(2): the dirty pages an earlier case left are on disk, so their
 writeback does not run (and cost CPU) during the next case.
 
+Every case, the raw copy included, runs N times (--runs), interleaved: in
+each round the raw copy, then each case, then libtorrent. The table gives
+the median wall time with the fastest and slowest run beside it; GB/s and
+the ratio to raw are of the medians; CPU s, load, detail and the threads
+are those of the median run, peak RSS the highest of any run. Each run
+starts like every other: after a file of the same size was written,
+deleted and synced (a discarded raw copy opens each round), with its
+downloaders stopped and their files deleted before the next run.
+
 --size BYTES  file size, suffix K, M or G (default 1G)
 --bin DIR     where tracker and node are (default: bench's own directory)
 --keep        keep the temp dir
@@ -57,7 +66,10 @@ writeback does not run (and cost CPU) during the next case.
 --no-libtorrent  leave out the libtorrent cases
 --cases LIST  the p2pshare cases to run, comma-separated, of 1-1, 3-1, 1-3,
               plain (default: all); the raw copy always runs
---plot PREFIX the 1->3 case's progress of each downloader over time (from
+--runs N      runs of every case, 1 to 100 (default 3); the table reports
+              the median: a single run can be off several times over on a
+              VM (docs/bench.md, "Why runs are repeated")
+--plot PREFIX the first 1->3 run's progress of each downloader over time (from
               the nodes' --events ports, about once a second) as PREFIX.csv
               (seconds,node,pieces_done,pieces_total,percent,rate_bytes_per_s,
               sources) and, when gnuplot is installed (Debian: gnuplot-nox),
@@ -65,6 +77,7 @@ writeback does not run (and cost CPU) during the next case.
 
 Example:
   bench transfer --size 256M
+  bench transfer --size 1G --no-libtorrent --cases 1-1,plain --runs 5
   bench transfer --size 512M --no-libtorrent --plot docs/swarm-progress
 )";
 
@@ -108,14 +121,15 @@ public:
     Swarm(fs::path bin, fs::path dir, bool plain)
         : bin_(std::move(bin)), dir_(std::move(dir)), plain_(plain), tracker_(bin_, dir_, 1, plain) {
         tracker_.start(1);
-        // Picked once the tracker has bound its ports: they cannot be among these.
-        ports_ = pick_free_loopback_ports(14);
     }
 
     ChildProcess& node(const std::string& name) {
         auto it = nodes_.find(name);
         if (it != nodes_.end()) return it->second;
-        const std::string endpoint = "127.0.0.1:" + std::to_string(ports_[nodes_.size()]);
+        // Picked as each node starts, once the tracker and every running node
+        // have bound theirs (so none of those is picked again); nodes come and
+        // go between runs, so no list picked up front would do.
+        const std::string endpoint = "127.0.0.1:" + std::to_string(pick_free_loopback_ports(1).front());
         std::vector<std::string> argv{(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name};
         if (plain_) argv.push_back("--plain");
         // Its own events (download progress) for --plot; ipc, so no keys.
@@ -188,13 +202,20 @@ public:
         if (!it->second.wait_exit(5s)) it->second.kill_and_reap();
         nodes_.erase(it);
     }
+    // Stops the node and deletes its data dir (shares, resume records). Stopped
+    // first: a downloader keeps its finished file open to serve it, and the
+    // file's page-cache pages are freed only when the last descriptor closes.
+    void discard(const std::string& name) {
+        stop(name);
+        fs::remove_all(dir_ / ("node-" + name));
+    }
+    const fs::path& dir() const { return dir_; }
 
 private:
     fs::path bin_;
     fs::path dir_;
     bool plain_ = false;
     TrackerCluster tracker_;
-    std::vector<uint16_t> ports_;
     std::map<std::string, ChildProcess> nodes_;
 };
 
@@ -207,7 +228,65 @@ struct CaseResult {
     double source_cpu = -1;      // s, every other node of the swarm
     double load = -1;            // 1-minute load average at the start
     std::string threads;         // the first downloader's busiest threads, "name s, ..."
+    int copies = 1;              // copies of the file received (1->3: three)
 };
+
+// A p2pshare case: who shares the file and who downloads it, in which swarm.
+struct CaseSpec {
+    std::string key;    // its name in --cases
+    std::string title;  // its row in the table
+    bool plain = false; // in the swarm without CURVE
+    std::string group;
+    std::vector<std::string> sources;  // the first one owns the group
+    std::vector<std::string> downloaders;
+};
+
+const std::vector<CaseSpec>& all_cases() {
+    static const std::vector<CaseSpec> cases = {
+        {"1-1", "p2pshare 1->1", false, "one", {"s1"}, {"d1"}},
+        {"3-1", "p2pshare 3->1", false, "three", {"s1", "s2", "s3"}, {"d2"}},
+        {"1-3", "p2pshare 1->3", false, "fan", {"s1"}, {"d3", "d4", "d5"}},
+        // The same 1->1 without CURVE: what encryption costs.
+        {"plain", "p2pshare 1->1 --plain", true, "one", {"s1"}, {"d1"}},
+    };
+    return cases;
+}
+
+// Each run has its own group and downloaders: no earlier downloader is a
+// source, and each downloader's peak RSS is its own run's.
+std::string in_run(const std::string& name, int run) { return name + "-r" + std::to_string(run); }
+
+std::vector<std::string> downloaders_of(const CaseSpec& c, int run) {
+    std::vector<std::string> out;
+    for (const auto& d : c.downloaders) out.push_back(in_run(d, run));
+    return out;
+}
+
+// The case's group for `run`, its members accepted and the file shared by
+// every source (each upload hashes the file; none of it is timed).
+void prepare_case(Swarm& swarm, const CaseSpec& c, int run) {
+    const std::string group = in_run(c.group, run);
+    std::vector<std::string> members(c.sources.begin() + 1, c.sources.end());
+    for (const auto& d : downloaders_of(c, run)) members.push_back(d);
+    swarm.group(group, c.sources.front(), members);
+    for (const auto& s : c.sources) {
+        swarm.say(s, "upload_file data.bin " + group);
+        swarm.expect(s, "^ok: sharing data.bin in " + group, 300s);
+    }
+}
+
+// The reference, run the way every case is: after sync(2), into a new file
+// deleted at once, so that the next run starts from the same memory state.
+CaseResult raw_case(const fs::path& work) {
+    ::sync();
+    CaseResult r;
+    r.name = "raw TCP copy";
+    r.detail = "sendfile -> recv + write";
+    r.load = load_average_1m().value_or(-1);
+    r.seconds = raw_tcp_copy(work / "data.bin", work / "raw-copy.bin");
+    fs::remove(work / "raw-copy.bin");
+    return r;
+}
 
 double cpu_of(pid_t pid) { return cpu_seconds(pid).value_or(0); }
 
@@ -227,14 +306,48 @@ std::string thread_cpu_text(const std::vector<ThreadCpu>& before, const std::vec
     return text;
 }
 
-// Downloads `file` in `group` into a fresh dir by each downloader at once;
-// returns the time until the last one reports its verified copy.
-// plot: when not empty, each downloader's progress goes to PLOT.csv (and
-// PLOT.png when gnuplot is installed).
-CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& group,
-                    const std::vector<std::string>& downloaders, const fs::path& work, const fs::path& plot = {}) {
+// "fetch 1.80 s + check 0.01 s; ..." from each downloader's show_downloads;
+// raises peak_rss_kib to the highest downloader's VmHWM.
+std::string downloads_detail(Swarm& swarm, const std::string& group, const std::vector<std::string>& downloaders,
+                             uint64_t& peak_rss) {
+    std::string detail;
+    for (const auto& d : downloaders) {
+        peak_rss = std::max<uint64_t>(peak_rss, peak_rss_kib(swarm.pid(d)).value_or(0));
+        swarm.say(d, "show_downloads");
+        const std::string line = swarm.expect(d, "^\\[C\\] \\[" + group + "\\] data.bin", 10s);
+        std::smatch m;
+        if (std::regex_search(line, m, std::regex(R"(fetched in ([0-9.]+) s, checked in ([0-9.]+) s)"))) {
+            if (!detail.empty()) detail += "; ";
+            detail += "fetch " + m[1].str() + " s + check " + m[2].str() + " s";
+        }
+    }
+    return detail;
+}
+
+// The downloaders' progress as PLOT.csv, and PLOT.png when gnuplot is installed.
+void write_plot(ProgressLog& progress, const fs::path& plot, const std::vector<std::string>& downloaders,
+                const std::string& title) {
+    progress.stop();
+    const fs::path csv = plot.string() + ".csv", png = plot.string() + ".png";
+    write_progress_csv(progress.points(), csv);
+    std::cerr << "bench: " << title << " progress in " << csv.string() << "\n";
+    const auto why_not = plot_progress(csv, png, downloaders, title + ": progress of each downloader");
+    std::cerr << "bench: " << (why_not.empty() ? "plot in " + png.string() : "no plot: " + why_not) << "\n";
+}
+
+// Run `run` of case `c` (prepared): each downloader fetches data.bin into a
+// fresh dir at once; returns the time until the last one reports its
+// verified copy. Afterwards the downloaders are stopped and their files,
+// .part files and resume records deleted, so the next run (of any case)
+// starts from the same state. plot: when not empty, each downloader's
+// progress goes to PLOT.csv (and PLOT.png when gnuplot is installed).
+CaseResult run_case(Swarm& swarm, const CaseSpec& c, int run, const fs::path& plot) {
+    const fs::path work = swarm.dir();
+    const std::string group = in_run(c.group, run);
+    const auto downloaders = downloaders_of(c, run);
     CaseResult r;
-    r.name = name;
+    r.name = c.title;
+    r.copies = static_cast<int>(downloaders.size());
     for (const auto& d : downloaders) fs::create_directories(work / ("down-" + d));
     const auto is_downloader = [&](const std::string& n) {
         return std::find(downloaders.begin(), downloaders.end(), n) != downloaders.end();
@@ -259,162 +372,235 @@ CaseResult run_case(Swarm& swarm, const std::string& name, const std::string& gr
     r.downloader_cpu = r.source_cpu = 0;
     for (const auto& [n, was] : cpu_before) (is_downloader(n) ? r.downloader_cpu : r.source_cpu) += cpu_of(swarm.pid(n)) - was;
     r.threads = thread_cpu_text(threads_before, thread_cpu(swarm.pid(downloaders.front())));
-    if (progress) {
-        progress->stop();
-        const fs::path csv = plot.string() + ".csv", png = plot.string() + ".png";
-        write_progress_csv(progress->points(), csv);
-        std::cerr << "bench: " << name << " progress in " << csv.string() << "\n";
-        const auto why_not = plot_progress(csv, png, downloaders, name + ": progress of each downloader");
-        std::cerr << "bench: " << (why_not.empty() ? "plot in " + png.string() : "no plot: " + why_not) << "\n";
-    }
+    if (progress) write_plot(*progress, plot, downloaders, c.title);
+    r.detail = downloads_detail(swarm, group, downloaders, r.peak_rss_kib);
     for (const auto& d : downloaders) {
-        r.peak_rss_kib = std::max<uint64_t>(r.peak_rss_kib, peak_rss_kib(swarm.pid(d)).value_or(0));
-        swarm.say(d, "show_downloads");
-        const std::string line = swarm.expect(d, "^\\[C\\] \\[" + group + "\\] data.bin", 10s);
-        std::smatch m;
-        if (std::regex_search(line, m, std::regex(R"(fetched in ([0-9.]+) s, checked in ([0-9.]+) s)"))) {
-            if (!r.detail.empty()) r.detail += "; ";
-            r.detail += "fetch " + m[1].str() + " s + check " + m[2].str() + " s";
-        }
+        swarm.discard(d);
         fs::remove_all(work / ("down-" + d));
     }
     return r;
 }
 
-}  // namespace
+// The runs of one row of the table, in run order.
+struct CaseRuns {
+    std::string name;
+    std::vector<CaseResult> runs;
+};
 
-int transfer_main(const std::vector<std::string>& args) {
+void record(std::vector<CaseRuns>& rows, CaseResult r) {
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const CaseRuns& row) { return row.name == r.name; });
+    if (it == rows.end()) it = rows.insert(rows.end(), CaseRuns{r.name, {}});
+    it->runs.push_back(std::move(r));
+}
+
+struct Summary {
+    double median_s = 0, min_s = 0, max_s = 0;
+    uint64_t peak_rss_kib = 0;  // the highest of any run
+    // The run of median time (of the two middle ones, the faster): its CPU,
+    // load, detail and threads stay together, as measured.
+    const CaseResult* median_run = nullptr;
+};
+
+Summary summarize(const CaseRuns& row) {
+    std::vector<const CaseResult*> by_time;
+    for (const auto& r : row.runs) by_time.push_back(&r);
+    std::sort(by_time.begin(), by_time.end(), [](auto* a, auto* b) { return a->seconds < b->seconds; });
+    const std::size_t n = by_time.size(), mid = (n - 1) / 2;
+    Summary s;
+    s.median_s = n % 2 ? by_time[mid]->seconds : (by_time[mid]->seconds + by_time[mid + 1]->seconds) / 2;
+    s.min_s = by_time.front()->seconds;
+    s.max_s = by_time.back()->seconds;
+    s.median_run = by_time[mid];
+    for (const auto* r : by_time) s.peak_rss_kib = std::max(s.peak_rss_kib, r->peak_rss_kib);
+    return s;
+}
+
+std::string seconds_list_json(const CaseRuns& row) {
+    std::string list;
+    for (const auto& r : row.runs) list += (list.empty() ? "" : ", ") + fixed(r.seconds, 3);
+    return "[" + list + "]";
+}
+
+void print_json(const CaseRuns& row, const Summary& s, double gbps, double ratio) {
+    const CaseResult& m = *s.median_run;
+    JsonObject o;
+    o.add("case", row.name).add("seconds", s.median_s, 3).add_raw("runs_seconds", seconds_list_json(row));
+    o.add("min_seconds", s.min_s, 3).add("max_seconds", s.max_s, 3).add("gb_per_s", gbps, 3);
+    o.add("ratio_to_raw", ratio, 3).add("peak_rss_kib", s.peak_rss_kib).add("detail", m.detail);
+    if (m.downloader_cpu >= 0) {
+        o.add("downloader_cpu_s", m.downloader_cpu, 2).add("source_cpu_s", m.source_cpu, 2);
+        o.add("downloader_threads", m.threads);
+    }
+    if (m.load >= 0) o.add("load_1m", m.load, 2);
+    std::cout << o.str() << "\n";
+}
+
+void print_results(const std::vector<CaseRuns>& rows, uint64_t size, int runs, bool json) {
+    const double raw = summarize(rows.front()).median_s;  // the raw copy runs first
+    Table table({"<case", "wall s", "min-max s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "CPU s down+src",
+                 "load", "<detail"});
+    for (const auto& row : rows) {
+        const Summary s = summarize(row);
+        const CaseResult& m = *s.median_run;
+        const double gbps = static_cast<double>(size) / 1e9 / s.median_s * m.copies;
+        if (json) {
+            print_json(row, s, gbps, raw / s.median_s);
+            continue;
+        }
+        table.add_row({row.name, fixed(s.median_s, 2), fixed(s.min_s, 2) + "-" + fixed(s.max_s, 2), fixed(gbps, 2),
+                       fixed(raw / s.median_s, 2),
+                       s.peak_rss_kib ? fixed(static_cast<double>(s.peak_rss_kib) / 1024, 1) : "-",
+                       m.downloader_cpu >= 0 ? fixed(m.downloader_cpu, 2) + "+" + fixed(m.source_cpu, 2) : "-",
+                       m.load >= 0 ? fixed(m.load, 1) : "-", m.detail});
+    }
+    if (json) return;
+    std::cout << "file " << group_digits(size) << " bytes, loopback, " << runs
+              << " run(s) of each case, interleaved; wall s is the median run, GB/s and ratio to raw are of "
+                 "medians, CPU s, load and detail those of the median run; 1->3 GB/s counts the bytes all three "
+                 "received; every p2pshare case uses CURVE (encrypted) except the one marked --plain\n";
+    table.print(std::cout);
+    for (const auto& row : rows) {
+        const auto& threads = summarize(row).median_run->threads;
+        if (!threads.empty()) std::cout << "CPU s of the downloader's threads, " << row.name << ": " << threads << "\n";
+    }
+}
+
+// One run of the libtorrent cases into rows; false (and `lt.skipped` says
+// why) when there is none, so that later rounds do not try again.
+bool run_libtorrent(const fs::path& bin, const fs::path& work, std::vector<CaseRuns>& rows, LibtorrentRun& lt) {
+    ::sync();
+    lt = run_libtorrent_reference(bin, work / "data.bin", work);
+    for (const auto& c : lt.cases) {
+        CaseResult r;
+        r.name = c.name;
+        r.seconds = c.seconds;
+        r.peak_rss_kib = c.anon_peak_kib;
+        r.detail = "anon RSS; VmHWM " + fixed(static_cast<double>(c.vmhwm_kib) / 1024, 0) + " MiB with the mapped file";
+        record(rows, std::move(r));
+    }
+    return lt.skipped.empty();
+}
+
+struct Options {
     uint64_t size = 1ull << 30;
     fs::path bin = own_bin_dir();
     bool keep = false, json = false, libtorrent = true;
     std::set<std::string> cases{"1-1", "3-1", "1-3", "plain"};
+    int runs = 3;
     fs::path plot;
+};
+
+// Options from args; nullopt after printing the usage or a usage error
+// (`exit_code` says which).
+std::optional<Options> parse_options(const std::vector<std::string>& args, int& exit_code) {
+    Options o;
+    exit_code = 2;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
+        const bool has_value = i + 1 < args.size();
         if (a == "--help" || a == "-h") {
             std::cout << kUsage;
-            return 0;
+            exit_code = 0;
+            return std::nullopt;
         } else if (a == "--keep") {
-            keep = true;
+            o.keep = true;
         } else if (a == "--json") {
-            json = true;
+            o.json = true;
         } else if (a == "--no-libtorrent") {
-            libtorrent = false;
-        } else if (a == "--cases" && i + 1 < args.size()) {
-            cases.clear();
+            o.libtorrent = false;
+        } else if (a == "--cases" && has_value) {
+            o.cases.clear();
             std::stringstream list(args[++i]);
             for (std::string c; std::getline(list, c, ',');) {
                 if (c != "1-1" && c != "3-1" && c != "1-3" && c != "plain") {
                     std::cerr << "error: --cases takes 1-1, 3-1, 1-3 and plain, not " << c << "\n";
-                    return 2;
+                    return std::nullopt;
                 }
-                cases.insert(c);
+                o.cases.insert(c);
             }
-        } else if ((a == "--size" || a == "--bin" || a == "--plot") && i + 1 < args.size()) {
-            if (a == "--plot") {
-                plot = fs::absolute(args[++i]);
-            } else if (a == "--bin") {
-                bin = args[++i];
-            } else if (auto s = parse_size(args[++i])) {
-                size = *s;
-            } else {
+        } else if (a == "--runs" && has_value) {
+            std::string bad;
+            if (!parse_count_option(a, args[++i], 1, 100, o.runs, bad)) {
+                std::cerr << "error: " << bad << "\n";
+                return std::nullopt;
+            }
+        } else if (a == "--plot" && has_value) {
+            o.plot = fs::absolute(args[++i]);
+        } else if (a == "--bin" && has_value) {
+            o.bin = args[++i];
+        } else if (a == "--size" && has_value) {
+            auto s = parse_size(args[++i]);
+            if (!s) {
                 std::cerr << "error: --size wants a size like 256M or 1G\n";
-                return 2;
+                return std::nullopt;
             }
+            o.size = *s;
         } else {
             std::cerr << "error: unknown option " << a << "\n" << kUsage;
-            return 2;
+            return std::nullopt;
         }
     }
+    return o;
+}
+
+}  // namespace
+
+int transfer_main(const std::vector<std::string>& args) {
+    int exit_code = 0;
+    const auto opt = parse_options(args, exit_code);
+    if (!opt) return exit_code;
     try {
         TempDir tmp("p2p-bench-transfer");
-        if (keep) tmp.keep();
+        if (opt->keep) tmp.keep();
         const fs::path work = tmp.path();
-        make_random_file(work / "data.bin", size);
-        std::vector<CaseResult> results;
-        ::sync();
-        const double raw = raw_tcp_copy(work / "data.bin", work / "raw-copy.bin");
-        fs::remove(work / "raw-copy.bin");
-        results.push_back(CaseResult{"raw TCP copy", raw, 0, "sendfile -> recv + write", -1, -1, -1, ""});
+        make_random_file(work / "data.bin", opt->size);
+        std::vector<const CaseSpec*> cases;
+        for (const auto& c : all_cases()) {
+            if (opt->cases.count(c.key)) cases.push_back(&c);
+        }
+        // Only the swarms the cases need. The plain one has its own tracker
+        // and dir, with a hard link to the same file.
+        std::unique_ptr<Swarm> curve, plain;
+        for (const auto* c : cases) {
+            auto& swarm = c->plain ? plain : curve;
+            if (swarm) continue;
+            const fs::path dir = c->plain ? work / "plain" : work;
+            if (c->plain) {
+                fs::create_directories(dir);
+                fs::create_hard_link(work / "data.bin", dir / "data.bin");
+            }
+            swarm = std::make_unique<Swarm>(opt->bin, dir, c->plain);
+        }
+        const auto swarm_of = [&](const CaseSpec& c) -> Swarm& { return c.plain ? *plain : *curve; };
 
-        Swarm swarm(bin, work, false);
-        // One group per case, so that earlier downloaders are not sources;
-        // only the cases asked for are set up (each upload hashes the file).
-        if (cases.count("1-1")) swarm.group("one", "s1", {"d1"});
-        if (cases.count("3-1")) swarm.group("three", "s1", {"s2", "s3", "d2"});
-        if (cases.count("1-3")) swarm.group("fan", "s1", {"d3", "d4", "d5"});
-        for (const auto& [c, g] : {std::pair{"1-1", "one"}, std::pair{"3-1", "three"}, std::pair{"1-3", "fan"}}) {
-            if (!cases.count(c)) continue;
-            swarm.say("s1", std::string("upload_file data.bin ") + g);
-            swarm.expect("s1", "^ok: sharing data.bin in ", 300s);
-        }
-        for (const char* s : {"s2", "s3"}) {
-            if (!cases.count("3-1")) continue;
-            swarm.say(s, "upload_file data.bin three");
-            swarm.expect(s, "^ok: sharing data.bin in three", 300s);
-        }
-        if (cases.count("1-1")) results.push_back(run_case(swarm, "p2pshare 1->1", "one", {"d1"}, work));
-        if (cases.count("3-1")) results.push_back(run_case(swarm, "p2pshare 3->1", "three", {"d2"}, work));
-        if (cases.count("1-3")) results.push_back(run_case(swarm, "p2pshare 1->3", "fan", {"d3", "d4", "d5"}, work, plot));
-        if (cases.count("plain")) {
-            // The same 1->1 without CURVE: what encryption costs.
-            const fs::path plain_dir = work / "plain";
-            fs::create_directories(plain_dir);
-            fs::create_hard_link(work / "data.bin", plain_dir / "data.bin");
-            Swarm plain(bin, plain_dir, true);
-            plain.group("one", "s1", {"d1"});
-            plain.say("s1", "upload_file data.bin one");
-            plain.expect("s1", "^ok: sharing data.bin in ", 300s);
-            results.push_back(run_case(plain, "p2pshare 1->1 --plain", "one", {"d1"}, plain_dir));
-        }
+        // Rounds, each running every case once, rather than all runs of one
+        // case in a row: a slow phase of the machine (another build, the
+        // host) then hits every case alike instead of all runs of one.
+        std::vector<CaseRuns> rows;
         LibtorrentRun lt;
-        if (libtorrent) {
-            ::sync();
-            lt = run_libtorrent_reference(bin, work / "data.bin", work);
-        } else {
-            lt.skipped = "--no-libtorrent";
-        }
-        for (const auto& c : lt.cases) {
-            results.push_back({c.name, c.seconds, c.anon_peak_kib,
-                               "anon RSS; VmHWM " + fixed(static_cast<double>(c.vmhwm_kib) / 1024, 0) +
-                                   " MiB with the mapped file",
-                               -1, -1, -1, ""});
-        }
-
-        const double gib = static_cast<double>(size) / 1e9;
-        Table table({"<case", "wall s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "CPU s down+src", "load",
-                     "<detail"});
-        for (const auto& r : results) {
-            const double gbps = gib / r.seconds * (r.name == "p2pshare 1->3" ? 3 : 1);
-            if (json) {
-                JsonObject o;
-                o.add("case", r.name).add("seconds", r.seconds, 3).add("gb_per_s", gbps, 3);
-                o.add("ratio_to_raw", raw / r.seconds, 3).add("peak_rss_kib", r.peak_rss_kib).add("detail", r.detail);
-                if (r.downloader_cpu >= 0) {
-                    o.add("downloader_cpu_s", r.downloader_cpu, 2).add("source_cpu_s", r.source_cpu, 2);
-                    o.add("load_1m", r.load, 2).add("downloader_threads", r.threads);
-                }
-                std::cout << o.str() << "\n";
-            } else {
-                table.add_row({r.name, fixed(r.seconds, 2), fixed(gbps, 2), fixed(raw / r.seconds, 2),
-                               r.peak_rss_kib ? fixed(static_cast<double>(r.peak_rss_kib) / 1024, 1) : "-",
-                               r.downloader_cpu >= 0 ? fixed(r.downloader_cpu, 2) + "+" + fixed(r.source_cpu, 2) : "-",
-                               r.load >= 0 ? fixed(r.load, 1) : "-", r.detail});
+        bool libtorrent = opt->libtorrent;
+        if (!libtorrent) lt.skipped = "--no-libtorrent";
+        for (int run = 1; run <= opt->runs; ++run) {
+            for (const auto* c : cases) prepare_case(swarm_of(*c), *c, run);
+            // Discarded: each case runs right after the previous one wrote a
+            // file as large and deleted it; this gives the raw copy the same
+            // start. On this VM writing into memory the guest has not used
+            // lately costs several times more than reusing pages just freed
+            // (docs/bench.md, "Why runs are repeated").
+            raw_case(work);
+            record(rows, raw_case(work));
+            for (const auto* c : cases) {
+                record(rows, run_case(swarm_of(*c), *c, run, run == 1 && c->key == "1-3" ? opt->plot : fs::path()));
             }
+            if (libtorrent) libtorrent = run_libtorrent(opt->bin, work, rows, lt);
         }
-        if (!json) {
-            std::cout << "file " << group_digits(size) << " bytes, loopback, one run; "
-                      << "1->3 GB/s counts the bytes all three received; every p2pshare case uses CURVE "
-                         "(encrypted) except the one marked --plain\n";
-            table.print(std::cout);
-            for (const auto& r : results) {
-                if (!r.threads.empty()) std::cout << "CPU s of the downloader's threads, " << r.name << ": " << r.threads << "\n";
-            }
-            if (!lt.version.empty()) std::cout << lt.version << ": v1 torrent, 512 KiB pieces, tuned (docs/bench.md)\n";
+        print_results(rows, opt->size, opt->runs, opt->json);
+        if (!lt.version.empty() && !opt->json) {
+            std::cout << lt.version << ": v1 torrent, 512 KiB pieces, tuned (docs/bench.md)\n";
         }
         if (!lt.skipped.empty()) {
-            std::cout << (json ? JsonObject().add("case", "libtorrent").add("skipped", lt.skipped).str()
-                               : "libtorrent skipped: " + lt.skipped)
+            std::cout << (opt->json ? JsonObject().add("case", "libtorrent").add("skipped", lt.skipped).str()
+                                    : "libtorrent skipped: " + lt.skipped)
                       << "\n";
         }
         return 0;
