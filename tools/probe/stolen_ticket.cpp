@@ -8,6 +8,7 @@
 #include "messages/file_protocol.hpp"
 #include "messages/replication_protocol.hpp"
 #include "messages/peer_protocol.hpp"
+#include "messages/piece_seal.hpp"
 #include "messages/random_id.hpp"
 #include "messages/sha256.hpp"
 #include "messages/tracker_info.hpp"
@@ -42,13 +43,39 @@ std::unique_ptr<RpcClient> primary_tracker(zmq::context_t& ctx, const Security& 
 }
 
 // Asks `source` for piece 0 with `ticket`; the reply's frames, or nullopt on timeout.
+// With a seal_key, the piece comes sealed (on this connection: no channel).
 std::optional<zmq::multipart_t> ask_piece(zmq::context_t& ctx, const Security& as, const p2p::msg::Source& source,
-                                          const p2p::msg::Ticket& ticket) {
+                                          const p2p::msg::Ticket& ticket, const std::string& seal_key = "") {
     RpcClient peer(ctx, as, source.key, "tcp://" + source.endpoint);
     p2p::msg::PieceRequest request;
     request.ticket = ticket;
     request.index = 0;
+    request.seal_key = seal_key;
     return peer.ask(request, kTimeout);
+}
+
+std::string_view bytes_of(const zmq::message_t& m) { return {static_cast<const char*>(m.data()), m.size()}; }
+
+// Piece 0 asked for sealed: it must not arrive as plaintext, and must open
+// with our key to bytes of the right hash. Throws with what went wrong.
+void check_sealed_piece(zmq::context_t& ctx, const Security& holder, const p2p::msg::Source& source,
+                        const p2p::msg::FileDetails& details, const std::string& plain) {
+    const std::string key = p2p::random_bytes(p2p::msg::kSealKeyBytes);
+    auto sealed = ask_piece(ctx, holder, source, details.ticket, key);
+    if (!sealed) throw ProbeError("the source did not answer a sealed request within 5 s");
+    const auto reply = expect_reply<p2p::msg::PieceReply>(*sealed, "sealed piece 0");
+    if (sealed->size() != 2) throw ProbeError("sealed piece 0 came without its bytes frame");
+    if (reply.nonce.size() != p2p::msg::kSealNonceBytes) throw ProbeError("piece 0 asked for sealed came unsealed");
+    std::string bytes(bytes_of((*sealed)[1]));
+    if (bytes.size() != plain.size() + p2p::msg::kSealTagBytes) throw ProbeError("sealed piece 0 has the wrong size");
+    if (bytes.compare(0, plain.size(), plain) == 0) throw ProbeError("sealed piece 0 is the plaintext");
+    const p2p::msg::SealParams p{reinterpret_cast<const unsigned char*>(key.data()),
+                                 reinterpret_cast<const unsigned char*>(reply.nonce.data()), 0,
+                                 reinterpret_cast<const unsigned char*>(details.meta.piece_hashes[0].data())};
+    if (!p2p::msg::open_piece(p, reinterpret_cast<unsigned char*>(bytes.data()), bytes.size()) ||
+        p2p::files::sha256(std::string_view(bytes).substr(0, plain.size())) != details.meta.piece_hashes[0]) {
+        throw ProbeError("sealed piece 0 does not open with our key to its hash");
+    }
 }
 
 }  // namespace
@@ -110,13 +137,15 @@ int stolen_ticket(const std::vector<std::string>& args) {
         if (!honest) throw ProbeError("the source did not answer the ticket's holder within 5 s");
         expect_reply<p2p::msg::PieceReply>(*honest, "piece 0 for the ticket's holder");
         if (honest->size() != 2) throw ProbeError("piece 0 came without its bytes frame");
-        const auto& bytes = (*honest)[1];
-        const bool good = !details.meta.piece_hashes.empty() &&
-                          p2p::files::sha256(std::string_view(static_cast<const char*>(bytes.data()), bytes.size())) ==
-                              details.meta.piece_hashes[0];
+        const std::string plain(bytes_of((*honest)[1]));
+        const bool good = !details.meta.piece_hashes.empty() && p2p::files::sha256(plain) == details.meta.piece_hashes[0];
         if (!good) throw ProbeError("piece 0 from the source does not match its hash");
-        std::cout << "ok: the same ticket from its holder got piece 0 (" << bytes.size()
+        std::cout << "ok: the same ticket from its holder got piece 0 (" << plain.size()
                   << " bytes, SHA-256 matches)" << std::endl;
+        check_sealed_piece(ctx, holder, source, details, plain);
+        std::cout << "ok: piece 0 asked for sealed came as AES-256-GCM ciphertext, not the plaintext, and opened "
+                     "with the probe's key to its SHA-256"
+                  << std::endl;
         tracker->ask(p2p::msg::Logout{session.token}, kTimeout);
         return 0;
     } catch (const std::exception& e) {
