@@ -4,6 +4,12 @@
 
 namespace p2p::node {
 
+std::size_t Download::requests_in_flight() const {
+    std::size_t total = 0;
+    for (const auto& [id, s] : sources) total += s.in_flight.size();
+    return total;
+}
+
 uint64_t Download::bytes_have() const {
     uint64_t total = 0;
     const auto n = meta.piece_hashes.size();

@@ -69,6 +69,7 @@ struct Download {
     std::vector<std::pair<SteadyClock::time_point, uint64_t>> rate_samples;
 
     explicit Download(std::size_t pieces) : picker(pieces) {}
+    std::size_t requests_in_flight() const;  // over all sources
     uint64_t bytes_have() const;
     double rate_bytes_per_s(SteadyClock::time_point now) const;
     std::string status_line(SteadyClock::time_point now) const;

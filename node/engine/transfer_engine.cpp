@@ -25,6 +25,7 @@
 #include "node/engine/file_id_check.hpp"
 #include "node/engine/piece_server.hpp"
 #include "node/engine/piece_workers.hpp"
+#include "node/engine/request_credit.hpp"
 #include "node/engine/stall_reason.hpp"
 #include "node/files/resume_record.hpp"
 #include "node/tracker_text.hpp"
@@ -389,12 +390,13 @@ private:
     // Tops up the source's window of requests (credit-based flow control).
     void fill(Download& d, SourceState& s) {
         if (d.phase != DownloadPhase::Fetching || !s.known) return;
-        if (s.in_flight.size() >= config_.window) return;
+        const std::size_t credit = request_credit(s.in_flight.size(), d.requests_in_flight(), config_.window, config_.budget);
+        if (credit == 0) return;
         // Credit comes back when a piece is stored, not when it arrives: if the
         // workers fall behind the network, pieces must wait at the sources, not
         // pile up in our memory.
         if (workers_.queued() >= kMaxAtWorkers) return;
-        auto picks = d.picker.pick(s.id, config_.window - s.in_flight.size(), rng_);
+        auto picks = d.picker.pick(s.id, credit, rng_);
         const auto deadline = SteadyClock::now() + kPieceTimeout;
         for (PieceIndex p : picks) {
             s.in_flight[p.value] = deadline;

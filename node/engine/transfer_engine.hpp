@@ -18,6 +18,7 @@ namespace p2p::node {
 struct EngineConfig {
     std::string endpoint;     // IP:PORT to serve on
     std::size_t window = 12;  // piece requests in flight per source (6 MiB: enough for 100 MB/s at 50 ms RTT)
+    std::size_t budget = 12;  // ... and per download, over all its sources (request_credit.hpp)
     std::size_t workers = 2;
     // TCP connections to each source. With CURVE, libzmq encrypts and
     // decrypts a connection's messages on the I/O thread that owns it: two
