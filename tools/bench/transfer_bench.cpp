@@ -16,6 +16,8 @@
 #include "child_process.hpp"
 #include "free_ports.hpp"
 #include "libtorrent_reference.hpp"
+#include "messages/file_meta.hpp"
+#include "messages/sha256.hpp"
 #include "progress_log.hpp"
 #include "raw_tcp_copy.hpp"
 #include "report_table.hpp"
@@ -32,9 +34,12 @@ using namespace std::chrono_literals;
 const char* kUsage = R"(usage: bench transfer [--size BYTES] [--bin DIR] [--keep] [--json] [--no-libtorrent] [--plot PREFIX]
                        [--cases LIST] [--runs N]
 
-Moves one random file through p2pshare on 127.0.0.1 and times it against a
-raw TCP copy of the same file (sendfile -> recv + write), all in one run:
-  raw    the reference: one TCP stream, no hashing, no protocol
+Moves one random file through p2pshare on 127.0.0.1 and times it against
+two copies of the same file over one TCP stream, all in one run:
+  raw       the reference: sendfile -> recv + write, no hashing, no protocol
+  verified  the floor for a verified transfer: sendfile -> recv 512 KiB
+            pieces, each SHA-256'd, checked and pwritten by one of two
+            threads (as a node's piece workers), no protocol, no encryption
   1->1   one source, one downloader
   3->1   three sources, one downloader
   1->3   one source, three downloaders at once (until the last is done)
@@ -50,10 +55,10 @@ busy machine it moves far less than the wall time. Every case starts after
 sync(2): the dirty pages an earlier case left are on disk, so their
 writeback does not run (and cost CPU) during the next case.
 
-Every case, the raw copy included, runs N times (--runs), interleaved: in
-each round the raw copy, then each case, then libtorrent. The table gives
+Every case, the copies included, runs N times (--runs), interleaved: in
+each round the two copies, then each case, then libtorrent. The table gives
 the median wall time with the fastest and slowest run beside it; GB/s and
-the ratio to raw are of the medians; CPU s, load, detail and the threads
+the ratios are of the medians; CPU s, load, detail and the threads
 are those of the median run, peak RSS the highest of any run. Each run
 starts like every other: after a file of the same size was written,
 deleted and synced (a discarded raw copy opens each round), with its
@@ -65,7 +70,7 @@ downloaders stopped and their files deleted before the next run.
 --json        one JSON object per case instead of the table
 --no-libtorrent  leave out the libtorrent cases
 --cases LIST  the p2pshare cases to run, comma-separated, of 1-1, 3-1, 1-3,
-              plain (default: all); the raw copy always runs
+              plain (default: all); the two copies always run
 --runs N      runs of every case, 1 to 100 (default 3); the table reports
               the median: a single run can be off several times over on a
               VM (docs/bench.md, "Why runs are repeated")
@@ -113,6 +118,22 @@ void make_random_file(const fs::path& path, uint64_t size) {
         left -= n;
     }
     ::close(fd);
+}
+
+// The file's piece hashes (32 raw bytes each), for the verified copy to
+// check against; made once, untimed.
+std::vector<std::string> piece_hashes_of(const fs::path& path, uint32_t piece_size) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw SetupError("cannot read " + path.string());
+    std::vector<std::string> hashes;
+    std::vector<char> buf(piece_size);
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n <= 0) break;
+        hashes.push_back(p2p::files::sha256(buf.data(), static_cast<std::size_t>(n)));
+    }
+    ::close(fd);
+    return hashes;
 }
 
 class Swarm {
@@ -288,6 +309,18 @@ CaseResult raw_case(const fs::path& work) {
     return r;
 }
 
+// The floor for a verified transfer, run like the raw copy.
+CaseResult verified_case(const fs::path& work, const std::vector<std::string>& hashes) {
+    ::sync();
+    CaseResult r;
+    r.name = "verified TCP copy";
+    r.detail = "sendfile -> recv, SHA-256 + pwrite on 2 threads";
+    r.load = load_average_1m().value_or(-1);
+    r.seconds = verified_tcp_copy(work / "data.bin", work / "verified-copy.bin", hashes, p2p::files::kPieceSize);
+    fs::remove(work / "verified-copy.bin");
+    return r;
+}
+
 double cpu_of(pid_t pid) { return cpu_seconds(pid).value_or(0); }
 
 // "ZMQbg/IO/0 1.23, piece-worker-0 0.80, ..." for the threads that used CPU since `before`.
@@ -421,12 +454,13 @@ std::string seconds_list_json(const CaseRuns& row) {
     return "[" + list + "]";
 }
 
-void print_json(const CaseRuns& row, const Summary& s, double gbps, double ratio) {
+void print_json(const CaseRuns& row, const Summary& s, double gbps, double ratio, double ratio_verified) {
     const CaseResult& m = *s.median_run;
     JsonObject o;
     o.add("case", row.name).add("seconds", s.median_s, 3).add_raw("runs_seconds", seconds_list_json(row));
     o.add("min_seconds", s.min_s, 3).add("max_seconds", s.max_s, 3).add("gb_per_s", gbps, 3);
-    o.add("ratio_to_raw", ratio, 3).add("peak_rss_kib", s.peak_rss_kib).add("detail", m.detail);
+    o.add("ratio_to_raw", ratio, 3).add("ratio_to_verified", ratio_verified, 3);
+    o.add("peak_rss_kib", s.peak_rss_kib).add("detail", m.detail);
     if (m.downloader_cpu >= 0) {
         o.add("downloader_cpu_s", m.downloader_cpu, 2).add("source_cpu_s", m.source_cpu, 2);
         o.add("downloader_threads", m.threads);
@@ -436,26 +470,29 @@ void print_json(const CaseRuns& row, const Summary& s, double gbps, double ratio
 }
 
 void print_results(const std::vector<CaseRuns>& rows, uint64_t size, int runs, bool json) {
-    const double raw = summarize(rows.front()).median_s;  // the raw copy runs first
-    Table table({"<case", "wall s", "min-max s", "GB/s", "ratio to raw", "downloader peak RSS MiB", "CPU s down+src",
+    // The raw copy runs first, the verified copy second.
+    const double raw = summarize(rows.at(0)).median_s;
+    const double verified = summarize(rows.at(1)).median_s;
+    Table table({"<case", "wall s", "min-max s", "GB/s", "ratio to raw", "ratio to verified", "downloader peak RSS MiB",
+                 "CPU s down+src",
                  "load", "<detail"});
     for (const auto& row : rows) {
         const Summary s = summarize(row);
         const CaseResult& m = *s.median_run;
         const double gbps = static_cast<double>(size) / 1e9 / s.median_s * m.copies;
         if (json) {
-            print_json(row, s, gbps, raw / s.median_s);
+            print_json(row, s, gbps, raw / s.median_s, verified / s.median_s);
             continue;
         }
         table.add_row({row.name, fixed(s.median_s, 2), fixed(s.min_s, 2) + "-" + fixed(s.max_s, 2), fixed(gbps, 2),
-                       fixed(raw / s.median_s, 2),
+                       fixed(raw / s.median_s, 2), fixed(verified / s.median_s, 2),
                        s.peak_rss_kib ? fixed(static_cast<double>(s.peak_rss_kib) / 1024, 1) : "-",
                        m.downloader_cpu >= 0 ? fixed(m.downloader_cpu, 2) + "+" + fixed(m.source_cpu, 2) : "-",
                        m.load >= 0 ? fixed(m.load, 1) : "-", m.detail});
     }
     if (json) return;
     std::cout << "file " << group_digits(size) << " bytes, loopback, " << runs
-              << " run(s) of each case, interleaved; wall s is the median run, GB/s and ratio to raw are of "
+              << " run(s) of each case, interleaved; wall s is the median run, GB/s and ratios are of "
                  "medians, CPU s, load and detail those of the median run; 1->3 GB/s counts the bytes all three "
                  "received; every p2pshare case uses CURVE (encrypted) except the one marked --plain\n";
     table.print(std::cout);
@@ -554,6 +591,7 @@ int transfer_main(const std::vector<std::string>& args) {
         if (opt->keep) tmp.keep();
         const fs::path work = tmp.path();
         make_random_file(work / "data.bin", opt->size);
+        const auto hashes = piece_hashes_of(work / "data.bin", p2p::files::kPieceSize);
         std::vector<const CaseSpec*> cases;
         for (const auto& c : all_cases()) {
             if (opt->cases.count(c.key)) cases.push_back(&c);
@@ -589,6 +627,7 @@ int transfer_main(const std::vector<std::string>& args) {
             // (docs/bench.md, "Why runs are repeated").
             raw_case(work);
             record(rows, raw_case(work));
+            record(rows, verified_case(work, hashes));
             for (const auto* c : cases) {
                 record(rows, run_case(swarm_of(*c), *c, run, run == 1 && c->key == "1-3" ? opt->plot : fs::path()));
             }
