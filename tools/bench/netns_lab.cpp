@@ -106,6 +106,9 @@ void NetnsLab::start_janitor(const fs::path& remove_on_exit) {
     if (::pipe2(fds, O_CLOEXEC) != 0) throw SetupError(std::string("cannot make a pipe: ") + std::strerror(errno));
     // Everything the janitor needs, made before the fork.
     std::vector<std::vector<std::string>> deletions;
+    // The bridge ends first: deleting one deletes its pair at once, while a
+    // deleted namespace takes its veth along only when the kernel gets to it.
+    for (std::size_t i = 0; i < hosts_; ++i) deletions.push_back({ip_bin_, "link", "del", ns(i)});
     for (std::size_t i = 0; i < hosts_; ++i) deletions.push_back({ip_bin_, "netns", "del", ns(i)});
     deletions.push_back({ip_bin_, "link", "del", prefix_ + "br"});
     const pid_t pid = ::fork();
