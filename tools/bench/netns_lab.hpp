@@ -30,7 +30,6 @@ namespace bench {
 // What one namespace's eth0 has sent so far.
 struct TxCounters {
     uint64_t bytes = 0;    // on the wire, Ethernet, IP and TCP headers included (what tbf counts)
-    uint64_t packets = 0;
     uint64_t dropped = 0;  // by its qdisc (tbf's queue full), 0 when uncapped
 };
 
@@ -62,6 +61,8 @@ public:
     static constexpr int kTbfLatencyMs = 50;
 
     TxCounters tx(std::size_t host);
+    // Only the bytes, cheaply (a sysfs read): for sampling during a run.
+    uint64_t sent_bytes(std::size_t host) const;
 
 private:
     // Runs ip or tc with args; throws SetupError with its stderr when it fails. Returns its stdout.

@@ -86,7 +86,8 @@ void NodeSwarm::say(const std::string& name, const std::string& line) {
     if (!nodes_.at(name).write_stdin(line + "\n")) throw SetupError("node " + name + " stopped reading");
 }
 
-std::string NodeSwarm::expect(const std::string& name, const std::string& pattern, std::chrono::milliseconds timeout) {
+std::optional<std::string> NodeSwarm::poll_line(const std::string& name, const std::string& pattern,
+                                                std::chrono::milliseconds timeout) {
     const std::regex re(pattern);
     std::string error;
     auto line = nodes_.at(name).wait_for_line(
@@ -102,6 +103,11 @@ std::string NodeSwarm::expect(const std::string& name, const std::string& patter
         },
         timeout);
     if (!error.empty()) throw SetupError("node " + name + ": " + error);
+    return line;
+}
+
+std::string NodeSwarm::expect(const std::string& name, const std::string& pattern, std::chrono::milliseconds timeout) {
+    auto line = poll_line(name, pattern, timeout);
     if (!line) throw SetupError("node " + name + ": no line matching /" + pattern + "/ in time");
     return *line;
 }

@@ -40,6 +40,9 @@ public:
     // The next stdout line of node `name` matching pattern (a regex). Throws
     // SetupError on an "error: " line, a download's "stopped" notice, or none in time.
     std::string expect(const std::string& name, const std::string& pattern, std::chrono::milliseconds timeout);
+    // The same, but nullopt when no line matches in time (timeout 0: only what has arrived).
+    std::optional<std::string> poll_line(const std::string& name, const std::string& pattern,
+                                         std::chrono::milliseconds timeout);
 
     // owner creates group; members join and are accepted (each started on loopback if not running).
     void group(const std::string& group, const std::string& owner, const std::vector<std::string>& members);

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const char* kUsage = R"(usage: bench swarm [--size BYTES] [--cases LIST] [--runs N] [--timeout-factor K] [--plain]
-                    [--bin DIR] [--keep] [--json]
+                    [--timeline PREFIX] [--bin DIR] [--keep] [--json]
 
 How fast a swarm of p2pshare nodes spreads one file when every node's upload
 is capped, against the fluid-model minimum
@@ -59,6 +59,8 @@ cap (1448 payload bytes in a 1514-byte frame), so a perfect TCP swarm takes
                median and the min-max; rounds run every case once each
 --timeout-factor K  a run fails when T passes K x D_min (default 10)
 --plain        every process --plain (no CURVE)
+--timeline PREFIX  each case's median run, every node's upload rate about
+               once a second, as PREFIX-CASE.csv (seconds,node,cap_mbit,mbit_per_s)
 --bin DIR      where tracker and node are (default: bench's own directory)
 --keep         keep the temp dir (nodes' data dirs and logs)
 --json         one JSON object per case instead of the table
@@ -110,6 +112,7 @@ struct Options {
     double timeout_factor = 10;
     bool plain = false, keep = false, json = false;
     fs::path bin;
+    fs::path timeline;  // PREFIX for the median runs' CSVs; empty: none
 };
 
 std::optional<Options> parse_options(const std::vector<std::string>& args, int& exit_code) {
@@ -146,6 +149,8 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, int& 
             o.timeout_factor = *k;
         } else if (a == "--bin" && has_value) {
             o.bin = args[++i];
+        } else if (a == "--timeline" && has_value) {
+            o.timeline = fs::absolute(args[++i]);
         } else if (a == "--size" && has_value) {
             const auto s = parse_size(args[++i]);
             if (!s) {
@@ -183,6 +188,12 @@ struct NodeUse {
     double cpu_s = 0;
 };
 
+// Bytes each node (seeder first, then the leechers) has sent since the start, at `seconds`.
+struct Sample {
+    double seconds = 0;
+    std::vector<uint64_t> sent;
+};
+
 struct RunResult {
     std::string failure;  // empty: it finished
     double seconds = 0;
@@ -190,6 +201,7 @@ struct RunResult {
     NodeUse seeder;
     std::vector<NodeUse> leechers;
     std::vector<double> leecher_seconds;  // each one's own "in X s", in leecher order
+    std::vector<Sample> timeline;         // about once a second
     double load = -1;
 };
 
@@ -253,28 +265,52 @@ private:
         const auto start = Clock::now();
         const auto deadline = start + std::chrono::milliseconds(static_cast<int64_t>(timeout_s_ * 1000));
         for (const auto& l : leechers_) swarm_.say(l, "download_file " + group_ + " data.bin down-" + l);
+        // Every leecher's notice, in whatever order they come; meanwhile each
+        // node's sent bytes once a second (sysfs reads, no process started).
         static const std::regex own_time(R"(complete and verified: in ([0-9.]+) s)");
-        std::size_t done = 0;
-        for (const auto& l : leechers_) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            std::string line;
-            try {
-                line = swarm_.expect(l, "^notice: download of data.bin in " + group_ + " complete and verified",
-                                     std::max(left, std::chrono::milliseconds(0)));
-            } catch (const SetupError& e) {
-                if (Clock::now() < deadline) throw;
-                throw SetupError("timeout: " + std::to_string(done) + " of " + std::to_string(leechers_.size()) +
-                                 " leechers done after " + fixed(timeout_s_, 0) + " s (" + l + " not)");
+        const std::string finished = "^notice: download of data.bin in " + group_ + " complete and verified";
+        r.leecher_seconds.assign(leechers_.size(), -1);
+        std::vector<bool> done(leechers_.size(), false);
+        std::size_t done_count = 0;
+        auto next_sample = start;
+        while (done_count < leechers_.size()) {
+            const auto now = Clock::now();
+            if (now >= next_sample) {
+                Sample sample{std::chrono::duration<double>(now - start).count(), {}};
+                for (std::size_t i = 0; i < names.size(); ++i) {
+                    sample.sent.push_back(lab_.sent_bytes(host_of(i)) - tx_before[i].bytes);
+                }
+                r.timeline.push_back(std::move(sample));
+                next_sample += 1s;
             }
-            ++done;
-            std::smatch m;
-            r.leecher_seconds.push_back(std::regex_search(line, m, own_time) ? std::stod(m[1].str()) : -1);
+            if (now >= deadline) {
+                std::string missing;
+                for (std::size_t i = 0; i < leechers_.size(); ++i) {
+                    if (!done[i]) missing += (missing.empty() ? "" : ", ") + leechers_[i];
+                }
+                throw SetupError("timeout: " + std::to_string(done_count) + " of " + std::to_string(leechers_.size()) +
+                                 " leechers done after " + fixed(timeout_s_, 0) + " s (not " + missing + ")");
+            }
+            // Waits on the first leecher not done, up to 100 ms; looks at the others without waiting.
+            bool waited = false;
+            for (std::size_t i = 0; i < leechers_.size(); ++i) {
+                if (done[i]) continue;
+                const auto line = swarm_.poll_line(leechers_[i], finished, waited ? 0ms : 100ms);
+                waited = true;
+                if (!line) continue;
+                done[i] = true;
+                ++done_count;
+                std::smatch m;
+                if (std::regex_search(*line, m, own_time)) r.leecher_seconds[i] = std::stod(m[1].str());
+            }
         }
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        Sample last{r.seconds, {}};
         for (std::size_t i = 0; i < names.size(); ++i) {
             NodeUse u;
             const TxCounters tx = lab_.tx(host_of(i));
             u.sent_bytes = tx.bytes - tx_before[i].bytes;
+            last.sent.push_back(u.sent_bytes);
             u.dropped = tx.dropped - tx_before[i].dropped;
             u.cpu_s = cpu_seconds(swarm_.pid(names[i])).value_or(0) - cpu_before[i];
             u.pieces_served = pieces_served(names[i]);
@@ -286,6 +322,7 @@ private:
                                                             peak_rss_kib(swarm_.pid(names[i])).value_or(0));
             }
         }
+        r.timeline.push_back(std::move(last));
     }
 
     // "[S] [G] data.bin served=N pieces (sealed M) have=A/B" from show_uploads.
@@ -357,7 +394,23 @@ struct CaseFigures {
     double fastest_s = 0, slowest_s = 0;  // the leechers' own times
     uint64_t dropped = 0;
     double cpu_s = 0;  // all nodes
+    double leecher_use_thirds[3] = {0, 0, 0};  // leecher_use in each third of T
 };
+
+// Bytes node `node` had sent at `t`, between the samples around it.
+double sent_at(const std::vector<Sample>& timeline, std::size_t node, double t) {
+    double prev_t = 0, prev_bytes = 0;
+    for (const auto& smp : timeline) {
+        const double bytes = static_cast<double>(smp.sent.at(node));
+        if (smp.seconds >= t) {
+            const double span = smp.seconds - prev_t;
+            return span <= 0 ? bytes : prev_bytes + (bytes - prev_bytes) * (t - prev_t) / span;
+        }
+        prev_t = smp.seconds;
+        prev_bytes = bytes;
+    }
+    return prev_bytes;
+}
 
 CaseFigures figures_of(const RunResult& r, const SwarmCase& c, uint64_t pieces) {
     CaseFigures f;
@@ -372,6 +425,14 @@ CaseFigures figures_of(const RunResult& r, const SwarmCase& c, uint64_t pieces) 
         f.dropped += l.dropped;
         f.cpu_s += l.cpu_s;
     }
+    for (int third = 0; third < 3; ++third) {
+        const double from = r.seconds * third / 3, to = r.seconds * (third + 1) / 3;
+        for (std::size_t i = 0; i < r.leechers.size(); ++i) {
+            const double bits = (sent_at(r.timeline, i + 1, to) - sent_at(r.timeline, i + 1, from)) * 8;
+            f.leecher_use_thirds[third] +=
+                bits / (static_cast<double>(c.leecher_bps) * (to - from)) / static_cast<double>(r.leechers.size());
+        }
+    }
     const auto [lo, hi] = std::minmax_element(r.leecher_seconds.begin(), r.leecher_seconds.end());
     if (lo != r.leecher_seconds.end()) {
         f.fastest_s = *lo;
@@ -385,10 +446,31 @@ std::string percent(double fraction) { return fixed(fraction * 100, 0) + "%"; }
 std::string note_of(const CaseFigures& f, const CaseSummary& s, std::size_t runs) {
     std::string note = "seeder uplink " + percent(f.seeder_use) + " busy; leechers served " +
                        fixed(f.leecher_copies, 2) + " copies each, uplinks " + percent(f.leecher_use) +
-                       " busy; leechers done " + fixed(f.fastest_s, 1) + "-" + fixed(f.slowest_s, 1) + " s; tbf drops " +
+                       " busy (by thirds of T " + percent(f.leecher_use_thirds[0]) + " / " +
+                       percent(f.leecher_use_thirds[1]) + " / " + percent(f.leecher_use_thirds[2]) +
+                       "); leechers done " + fixed(f.fastest_s, 1) + "-" + fixed(f.slowest_s, 1) + " s; tbf drops " +
                        std::to_string(f.dropped) + "; nodes' CPU " + fixed(f.cpu_s, 1) + " s";
     if (s.finished < runs) note += "; " + std::to_string(runs - s.finished) + " run(s) failed: " + s.failures;
     return note;
+}
+
+// The run's timeline as CSV: each node's upload rate between samples.
+void write_timeline(const fs::path& csv, const RunResult& r, const SwarmCase& c) {
+    std::string text = "seconds,node,cap_mbit,mbit_per_s\n";
+    for (std::size_t k = 1; k < r.timeline.size(); ++k) {
+        const Sample& a = r.timeline[k - 1];
+        const Sample& b = r.timeline[k];
+        const double span = b.seconds - a.seconds;
+        if (span <= 0) continue;
+        for (std::size_t n = 0; n < b.sent.size(); ++n) {
+            const double mbit = static_cast<double>(b.sent[n] - a.sent[n]) * 8 / span / 1e6;
+            const uint64_t cap = n == 0 ? c.seeder_bps : c.leecher_bps;
+            text += fixed(b.seconds, 2) + "," + (n == 0 ? std::string("seeder") : "leecher" + std::to_string(n)) + "," +
+                    std::to_string(cap / kMbit) + "," + fixed(mbit, 1) + "\n";
+        }
+    }
+    write_text_file(csv, text);
+    std::cerr << "bench: " << c.title() << " timeline in " << csv.string() << "\n";
 }
 
 void print_results(const Options& o, const std::vector<std::vector<RunResult>>& results) {
@@ -411,6 +493,7 @@ void print_results(const Options& o, const std::vector<std::vector<RunResult>>& 
         }
         const RunResult& m = *s.median_run;
         const CaseFigures f = figures_of(m, c, pieces);
+        if (!o.timeline.empty()) write_timeline(o.timeline.string() + "-" + c.key + ".csv", m, c);
         if (o.json) {
             std::string runs;
             for (const auto& r : results[i]) runs += (runs.empty() ? "" : ", ") + (r.failure.empty() ? fixed(r.seconds, 2) : "null");
@@ -419,6 +502,9 @@ void print_results(const Options& o, const std::vector<std::vector<RunResult>>& 
             j.add_raw("runs_seconds", "[" + runs + "]").add("t_over_d_min", s.median_s / d_min, 3);
             j.add("seeder_copies", f.seeder_copies, 3).add("leecher_copies_each", f.leecher_copies, 3);
             j.add("seeder_uplink_use", f.seeder_use, 3).add("leecher_uplink_use", f.leecher_use, 3);
+            j.add_raw("leecher_uplink_use_thirds", "[" + fixed(f.leecher_use_thirds[0], 3) + ", " +
+                                                       fixed(f.leecher_use_thirds[1], 3) + ", " +
+                                                       fixed(f.leecher_use_thirds[2], 3) + "]");
             j.add("leecher_peak_rss_kib", s.peak_rss_kib).add("tbf_drops", f.dropped).add("nodes_cpu_s", f.cpu_s, 2);
             if (m.load >= 0) j.add("load_1m", m.load, 2);
             if (!s.failures.empty()) j.add("failed_runs", s.failures);
