@@ -388,6 +388,7 @@ double uplink_use(const NodeUse& u, uint64_t bps, double seconds) {
 
 struct CaseFigures {
     double seeder_copies = 0;    // pieces the seeder served, in copies of the file
+    double seeder_wire_copies = 0;  // bytes its eth0 sent during T, in copies of the file on the wire
     double leecher_copies = 0;   // the same, the leechers' average
     double seeder_use = 0;       // fraction of its cap used over T
     double leecher_use = 0;      // the leechers' average
@@ -412,8 +413,13 @@ double sent_at(const std::vector<Sample>& timeline, std::size_t node, double t) 
     return prev_bytes;
 }
 
-CaseFigures figures_of(const RunResult& r, const SwarmCase& c, uint64_t pieces) {
+// One copy of the file as TCP over Ethernet carries it: 1448 payload bytes
+// per 1514-byte frame (MTU 1500, timestamps on).
+constexpr double kWireBytesPerByte = 1514.0 / 1448.0;
+
+CaseFigures figures_of(const RunResult& r, const SwarmCase& c, uint64_t size, uint64_t pieces) {
     CaseFigures f;
+    f.seeder_wire_copies = static_cast<double>(r.seeder.sent_bytes) / (static_cast<double>(size) * kWireBytesPerByte);
     const double p = static_cast<double>(pieces);
     f.seeder_copies = static_cast<double>(r.seeder.pieces_served) / p;
     f.seeder_use = uplink_use(r.seeder, c.seeder_bps, r.seconds);
@@ -444,7 +450,8 @@ CaseFigures figures_of(const RunResult& r, const SwarmCase& c, uint64_t pieces) 
 std::string percent(double fraction) { return fixed(fraction * 100, 0) + "%"; }
 
 std::string note_of(const CaseFigures& f, const CaseSummary& s, std::size_t runs) {
-    std::string note = "seeder uplink " + percent(f.seeder_use) + " busy; leechers served " +
+    std::string note = "seeder uplink " + percent(f.seeder_use) + " busy, sent " + fixed(f.seeder_wire_copies, 2) +
+                       " copies' bytes during T; leechers served " +
                        fixed(f.leecher_copies, 2) + " copies each, uplinks " + percent(f.leecher_use) +
                        " busy (by thirds of T " + percent(f.leecher_use_thirds[0]) + " / " +
                        percent(f.leecher_use_thirds[1]) + " / " + percent(f.leecher_use_thirds[2]) +
@@ -492,7 +499,7 @@ void print_results(const Options& o, const std::vector<std::vector<RunResult>>& 
             continue;
         }
         const RunResult& m = *s.median_run;
-        const CaseFigures f = figures_of(m, c, pieces);
+        const CaseFigures f = figures_of(m, c, o.size, pieces);
         if (!o.timeline.empty()) write_timeline(o.timeline.string() + "-" + c.key + ".csv", m, c);
         if (o.json) {
             std::string runs;
@@ -500,7 +507,7 @@ void print_results(const Options& o, const std::vector<std::vector<RunResult>>& 
             JsonObject j;
             j.add("case", c.key).add("title", c.title()).add("d_min_seconds", d_min, 2).add("seconds", s.median_s, 2);
             j.add_raw("runs_seconds", "[" + runs + "]").add("t_over_d_min", s.median_s / d_min, 3);
-            j.add("seeder_copies", f.seeder_copies, 3).add("leecher_copies_each", f.leecher_copies, 3);
+            j.add("seeder_copies", f.seeder_copies, 3).add("seeder_wire_copies", f.seeder_wire_copies, 3).add("leecher_copies_each", f.leecher_copies, 3);
             j.add("seeder_uplink_use", f.seeder_use, 3).add("leecher_uplink_use", f.leecher_use, 3);
             j.add_raw("leecher_uplink_use_thirds", "[" + fixed(f.leecher_use_thirds[0], 3) + ", " +
                                                        fixed(f.leecher_use_thirds[1], 3) + ", " +
@@ -521,7 +528,7 @@ void print_results(const Options& o, const std::vector<std::vector<RunResult>>& 
               << " run(s) of each case, " << (o.plain ? "--plain" : "CURVE")
               << "; T is the median run, from download_file to the last leecher's verified copy; T/D_min against "
                  "the nominal caps (TCP goodput under tbf is ~95.6% of the cap: a perfect swarm is ~1.05); "
-                 "seeder copies = pieces it served / pieces in the file; the note is the median run's\n";
+                 "seeder copies = pieces it served / pieces in the file (the note also gives the bytes its uplink sent during T over the file's size on the wire, x 1514/1448); the note is the median run's\n";
     table.print(std::cout);
 }
 
