@@ -211,8 +211,8 @@ std::size_t leecher_host(std::size_t i) { return 2 + i; }
 
 class SwarmRun {
 public:
-    SwarmRun(NodeSwarm& swarm, NetnsLab& lab, const SwarmCase& c, int run, uint64_t size, double timeout_s)
-        : swarm_(swarm), lab_(lab), c_(c), size_(size), timeout_s_(timeout_s) {
+    SwarmRun(NodeSwarm& swarm, NetnsLab& lab, const SwarmCase& c, int run, double timeout_s)
+        : swarm_(swarm), lab_(lab), c_(c), timeout_s_(timeout_s) {
         const std::string tag = c.key + "-r" + std::to_string(run);
         group_ = "g" + tag;
         seeder_ = tag + "-seed";
@@ -335,7 +335,6 @@ private:
     NodeSwarm& swarm_;
     NetnsLab& lab_;
     const SwarmCase& c_;
-    uint64_t size_;
     double timeout_s_;
     std::string group_, seeder_;
     std::vector<std::string> leechers_;
@@ -574,7 +573,7 @@ int swarm_main(const std::vector<std::string>& args) {
                 const double timeout_s = opt->timeout_factor * c.d_min(opt->size);
                 std::cerr << "bench: " << c.title() << ", run " << run << " (D_min " << fixed(c.d_min(opt->size), 1)
                           << " s)\n";
-                results[i].push_back(SwarmRun(swarm, lab, c, run, opt->size, timeout_s).run());
+                results[i].push_back(SwarmRun(swarm, lab, c, run, timeout_s).run());
                 const auto& r = results[i].back();
                 std::cerr << "bench:   " << (r.failure.empty() ? "T " + fixed(r.seconds, 2) + " s" : "failed: " + r.failure)
                           << "\n";
