@@ -15,6 +15,23 @@
 
 namespace bench {
 
+// Where a bench starts a server: the address it binds and announces, and a
+// command its own is run under (e.g. {"/usr/sbin/ip", "netns", "exec", NS}
+// for a network namespace, which execs it in place: same pid). The default
+// is loopback in the bench's own namespace.
+struct ProcessPlace {
+    std::string ip = "127.0.0.1";
+    std::vector<std::string> wrapper;
+
+    bool loopback() const { return ip == "127.0.0.1" && wrapper.empty(); }
+    // wrapper + argv
+    std::vector<std::string> command(std::vector<std::string> argv) const {
+        std::vector<std::string> out = wrapper;
+        out.insert(out.end(), argv.begin(), argv.end());
+        return out;
+    }
+};
+
 class ChildProcess {
 public:
     enum class Stream { out, err };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "failover_bench.hpp"
+#include "swarm_bench.hpp"
 #include "tracker_bench.hpp"
 #include "transfer_bench.hpp"
 
@@ -26,20 +27,22 @@ const Mode kModes[] = {
     {"failover", "kill -9 the primary of two trackers under writes: time to failover, nothing lost",
      bench::failover_main},
     {"transfer", "one file 1->1, 3->1, 1->3 against a raw TCP copy, wall time and memory", bench::transfer_main},
+    {"swarm", "1 seeder -> N leechers in network namespaces with tbf upload caps, time against D_min (root)",
+     bench::swarm_main},
 };
 
 void print_usage(std::ostream& out) {
     out << "usage: bench MODE [options]      (bench MODE --help for the mode's options)\n\n"
-        << "Starts the processes it measures on 127.0.0.1, in a temp dir, and prints a table\n"
-        << "(or JSON with --json). Binaries are taken from the bench's own directory unless\n"
-        << "--bin DIR says otherwise. See docs/bench.md.\n\n"
+        << "Starts the processes it measures on 127.0.0.1 (swarm: in network namespaces), in a\n"
+        << "temp dir, and prints a table (or JSON with --json). Binaries are taken from the\n"
+        << "bench's own directory unless --bin DIR says otherwise. See docs/bench.md.\n\n"
         << "Modes:\n";
     for (const Mode& m : kModes) {
         out << "  " << m.name << std::string(m.name && std::strlen(m.name) < 10 ? 10 - std::strlen(m.name) : 1, ' ')
             << m.summary << "\n";
     }
     out << "\nExit status: 0 measured, 1 setup failed (one \"error: ...\" line), 2 bad usage.\n"
-        << "\nExample:\n  bench transfer --size 256M\n";
+        << "\nExample:\n  bench transfer --size 256M\n  sudo bench swarm --cases 3x100,3x50s200\n";
 }
 
 }  // namespace

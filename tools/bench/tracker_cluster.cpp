@@ -19,8 +19,12 @@ bool starts_with(std::string_view line, std::string_view prefix) { return line.s
 }  // namespace
 
 TrackerCluster::TrackerCluster(std::filesystem::path bin_dir, std::filesystem::path dir, std::size_t trackers,
-                               bool plain, std::optional<double> peer_timeout_s)
-    : bin_(std::move(bin_dir)), dir_(std::move(dir)), peer_timeout_s_(peer_timeout_s), plain_(plain) {
+                               bool plain, std::optional<double> peer_timeout_s, ProcessPlace place)
+    : bin_(std::move(bin_dir)),
+      dir_(std::move(dir)),
+      peer_timeout_s_(peer_timeout_s),
+      plain_(plain),
+      place_(std::move(place)) {
     const auto tracker_bin = bin_ / "tracker";
     if (::access(tracker_bin.c_str(), X_OK) != 0) {
         throw SetupError("no tracker binary at " + tracker_bin.string() + " (build the tracker target, or pass --bin DIR)");
@@ -30,7 +34,7 @@ TrackerCluster::TrackerCluster(std::filesystem::path bin_dir, std::filesystem::p
     trackers_.resize(trackers);
     for (std::size_t i = 0; i < trackers; ++i) {
         trackers_[i].port = ports[3 * i];
-        info += "127.0.0.1:" + std::to_string(ports[3 * i]) + " pub=" + std::to_string(ports[3 * i + 1]) +
+        info += place_.ip + ":" + std::to_string(ports[3 * i]) + " pub=" + std::to_string(ports[3 * i + 1]) +
                 " repl=" + std::to_string(ports[3 * i + 2]);
         if (!plain_) {
             const auto keys = p2p::actors::generate_curve_keys();
@@ -78,7 +82,7 @@ void TrackerCluster::launch(std::size_t n) {
         argv.push_back("--peer-timeout");
         argv.push_back(fixed(*peer_timeout_s_, 3));
     }
-    t.child = ChildProcess::spawn(argv, dir_);
+    t.child = ChildProcess::spawn(place_.command(std::move(argv)), dir_);
 }
 
 void TrackerCluster::start_all(std::chrono::milliseconds timeout) {

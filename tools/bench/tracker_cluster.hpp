@@ -38,8 +38,11 @@ public:
     // plain: trackers run --plain (the bench's own ZMTP clients speak NULL
     // only); otherwise each gets a CURVE key pair in its data dir and key= in
     // tracker_info.txt, as an operator would set them up.
+    // place: where they run (default loopback); its ip goes into
+    // tracker_info.txt, and the ports are picked free on the bench's own
+    // loopback (a namespace of the trackers' own has them all free).
     TrackerCluster(std::filesystem::path bin_dir, std::filesystem::path dir, std::size_t trackers, bool plain,
-                   std::optional<double> peer_timeout_s = std::nullopt);
+                   std::optional<double> peer_timeout_s = std::nullopt, ProcessPlace place = {});
     ~TrackerCluster();  // every tracker still running: `quit`, SIGKILL to its pid after 5 s
     TrackerCluster(const TrackerCluster&) = delete;
     TrackerCluster& operator=(const TrackerCluster&) = delete;
@@ -96,6 +99,7 @@ private:
     std::filesystem::path dir_;
     std::optional<double> peer_timeout_s_;
     bool plain_ = false;
+    ProcessPlace place_;
     std::vector<Tracker> trackers_;
 };
 

@@ -7,22 +7,18 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
 
-#include "actors/curve.hpp"
-#include "child_process.hpp"
-#include "free_ports.hpp"
 #include "libtorrent_reference.hpp"
 #include "messages/file_meta.hpp"
 #include "messages/sha256.hpp"
+#include "node_swarm.hpp"
 #include "progress_log.hpp"
 #include "raw_tcp_copy.hpp"
 #include "report_table.hpp"
 #include "support.hpp"
-#include "tracker_cluster.hpp"
 
 namespace bench {
 
@@ -86,40 +82,6 @@ Example:
   bench transfer --size 512M --no-libtorrent --plot docs/swarm-progress
 )";
 
-std::optional<uint64_t> parse_size(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    uint64_t mult = 1;
-    std::string digits = text;
-    switch (text.back()) {
-        case 'K': mult = 1ull << 10; digits.pop_back(); break;
-        case 'M': mult = 1ull << 20; digits.pop_back(); break;
-        case 'G': mult = 1ull << 30; digits.pop_back(); break;
-        default: break;
-    }
-    auto n = parse_long(digits, 1, 1L << 40);
-    if (!n) return std::nullopt;
-    return static_cast<uint64_t>(*n) * mult;
-}
-
-// Random bytes fast enough that making a 1 GiB file takes a second, not ten.
-void make_random_file(const fs::path& path, uint64_t size) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw SetupError("cannot create " + path.string());
-    std::mt19937_64 rng(std::random_device{}());
-    std::vector<uint64_t> buf(1 << 17);  // 1 MiB
-    uint64_t left = size;
-    while (left > 0) {
-        for (auto& w : buf) w = rng();
-        const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(left, buf.size() * 8));
-        if (::write(fd, buf.data(), n) != static_cast<ssize_t>(n)) {
-            ::close(fd);
-            throw SetupError("cannot write " + path.string());
-        }
-        left -= n;
-    }
-    ::close(fd);
-}
-
 // The file's piece hashes (32 raw bytes each), for the verified copy to
 // check against; made once, untimed.
 std::vector<std::string> piece_hashes_of(const fs::path& path, uint32_t piece_size) {
@@ -135,110 +97,6 @@ std::vector<std::string> piece_hashes_of(const fs::path& path, uint32_t piece_si
     ::close(fd);
     return hashes;
 }
-
-class Swarm {
-public:
-    // plain: every process runs --plain (no CURVE), to measure what encryption costs.
-    Swarm(fs::path bin, fs::path dir, bool plain)
-        : bin_(std::move(bin)), dir_(std::move(dir)), plain_(plain), tracker_(bin_, dir_, 1, plain) {
-        tracker_.start(1);
-    }
-
-    ChildProcess& node(const std::string& name) {
-        auto it = nodes_.find(name);
-        if (it != nodes_.end()) return it->second;
-        // Picked as each node starts, once the tracker and every running node
-        // have bound theirs (so none of those is picked again); nodes come and
-        // go between runs, so no list picked up front would do.
-        const std::string endpoint = "127.0.0.1:" + std::to_string(pick_free_loopback_ports(1).front());
-        std::vector<std::string> argv{(bin_ / "node").string(), endpoint, "tracker_info.txt", "--data", "node-" + name};
-        if (plain_) argv.push_back("--plain");
-        // Its own events (download progress) for --plot; ipc, so no keys.
-        argv.push_back("--events");
-        argv.push_back(events_endpoint(name));
-        auto child = ChildProcess::spawn(argv, dir_);
-        if (!child.wait_for_line(ChildProcess::Stream::err,
-                                 [](std::string_view l) { return l.rfind("node: ready", 0) == 0; }, 15s)) {
-            throw SetupError("node " + name + " did not start");
-        }
-        auto& n = nodes_.emplace(name, std::move(child)).first->second;
-        say(name, "create_user " + name + " pw");
-        expect(name, "^ok: user ", 15s);
-        say(name, "login " + name + " pw");
-        expect(name, "^ok: logged in", 15s);
-        return n;
-    }
-
-    void say(const std::string& name, const std::string& line) {
-        if (!nodes_.at(name).write_stdin(line + "\n")) throw SetupError("node " + name + " stopped reading");
-    }
-
-    std::string expect(const std::string& name, const std::string& pattern, std::chrono::milliseconds timeout) {
-        const std::regex re(pattern);
-        std::string error;
-        auto line = nodes_.at(name).wait_for_line(
-            ChildProcess::Stream::out,
-            [&](std::string_view l) {
-                const std::string s(l);
-                // A download that stops reports it as a notice, not an error line.
-                if (s.rfind("error: ", 0) == 0 ||
-                    (s.rfind("notice: download of ", 0) == 0 && s.find(" stopped: ") != std::string::npos)) {
-                    error = s;
-                }
-                return !error.empty() || std::regex_search(s, re);
-            },
-            timeout);
-        if (!error.empty()) throw SetupError("node " + name + ": " + error);
-        if (!line) throw SetupError("node " + name + ": no line matching /" + pattern + "/ in time");
-        return *line;
-    }
-
-    // owner creates group; members join and are accepted.
-    void group(const std::string& group, const std::string& owner, const std::vector<std::string>& members) {
-        node(owner);
-        say(owner, "create_group " + group);
-        expect(owner, "^ok: group ", 10s);
-        for (const auto& m : members) {
-            node(m);
-            say(m, "join_group " + group);
-            expect(m, "^ok: request ", 10s);
-            say(owner, "accept_request " + group + " " + m);
-            expect(owner, "^ok: " + m + " is now a member", 10s);
-        }
-    }
-
-    pid_t pid(const std::string& name) { return nodes_.at(name).pid(); }
-    std::vector<std::string> names() const {
-        std::vector<std::string> out;
-        for (const auto& [name, child] : nodes_) out.push_back(name);
-        return out;
-    }
-    std::string events_endpoint(const std::string& name) const {
-        return "ipc://" + fs::absolute(dir_ / ("events-" + name)).string();
-    }
-    void stop(const std::string& name) {
-        auto it = nodes_.find(name);
-        if (it == nodes_.end()) return;
-        it->second.write_stdin("quit\n");
-        if (!it->second.wait_exit(5s)) it->second.kill_and_reap();
-        nodes_.erase(it);
-    }
-    // Stops the node and deletes its data dir (shares, resume records). Stopped
-    // first: a downloader keeps its finished file open to serve it, and the
-    // file's page-cache pages are freed only when the last descriptor closes.
-    void discard(const std::string& name) {
-        stop(name);
-        fs::remove_all(dir_ / ("node-" + name));
-    }
-    const fs::path& dir() const { return dir_; }
-
-private:
-    fs::path bin_;
-    fs::path dir_;
-    bool plain_ = false;
-    TrackerCluster tracker_;
-    std::map<std::string, ChildProcess> nodes_;
-};
 
 struct CaseResult {
     std::string name;
@@ -285,7 +143,7 @@ std::vector<std::string> downloaders_of(const CaseSpec& c, int run) {
 
 // The case's group for `run`, its members accepted and the file shared by
 // every source (each upload hashes the file; none of it is timed).
-void prepare_case(Swarm& swarm, const CaseSpec& c, int run) {
+void prepare_case(NodeSwarm& swarm, const CaseSpec& c, int run) {
     const std::string group = in_run(c.group, run);
     std::vector<std::string> members(c.sources.begin() + 1, c.sources.end());
     for (const auto& d : downloaders_of(c, run)) members.push_back(d);
@@ -341,7 +199,7 @@ std::string thread_cpu_text(const std::vector<ThreadCpu>& before, const std::vec
 
 // "fetch 1.80 s + check 0.01 s; ..." from each downloader's show_downloads;
 // raises peak_rss_kib to the highest downloader's VmHWM.
-std::string downloads_detail(Swarm& swarm, const std::string& group, const std::vector<std::string>& downloaders,
+std::string downloads_detail(NodeSwarm& swarm, const std::string& group, const std::vector<std::string>& downloaders,
                              uint64_t& peak_rss) {
     std::string detail;
     for (const auto& d : downloaders) {
@@ -374,7 +232,7 @@ void write_plot(ProgressLog& progress, const fs::path& plot, const std::vector<s
 // .part files and resume records deleted, so the next run (of any case)
 // starts from the same state. plot: when not empty, each downloader's
 // progress goes to PLOT.csv (and PLOT.png when gnuplot is installed).
-CaseResult run_case(Swarm& swarm, const CaseSpec& c, int run, const fs::path& plot) {
+CaseResult run_case(NodeSwarm& swarm, const CaseSpec& c, int run, const fs::path& plot) {
     const fs::path work = swarm.dir();
     const std::string group = in_run(c.group, run);
     const auto downloaders = downloaders_of(c, run);
@@ -598,7 +456,7 @@ int transfer_main(const std::vector<std::string>& args) {
         }
         // Only the swarms the cases need. The plain one has its own tracker
         // and dir, with a hard link to the same file.
-        std::unique_ptr<Swarm> curve, plain;
+        std::unique_ptr<NodeSwarm> curve, plain;
         for (const auto* c : cases) {
             auto& swarm = c->plain ? plain : curve;
             if (swarm) continue;
@@ -607,9 +465,9 @@ int transfer_main(const std::vector<std::string>& args) {
                 fs::create_directories(dir);
                 fs::create_hard_link(work / "data.bin", dir / "data.bin");
             }
-            swarm = std::make_unique<Swarm>(opt->bin, dir, c->plain);
+            swarm = std::make_unique<NodeSwarm>(opt->bin, dir, c->plain);
         }
-        const auto swarm_of = [&](const CaseSpec& c) -> Swarm& { return c.plain ? *plain : *curve; };
+        const auto swarm_of = [&](const CaseSpec& c) -> NodeSwarm& { return c.plain ? *plain : *curve; };
 
         // Rounds, each running every case once, rather than all runs of one
         // case in a row: a slow phase of the machine (another build, the
