@@ -53,7 +53,13 @@ struct HaveReply {
     std::string file_id;
     std::string bitfield;  // MSB first, one bit per piece
     uint32_t data_port = 0;  // the server's sealed-piece ROUTER, same host; 0: none (plain mode)
-    MSGPACK_DEFINE_MAP(file_id, bitfield, data_port);
+    // Pieces this server has already sent to some downloader, same form as
+    // bitfield; "" when none. A downloader asks for these last: another
+    // downloader has them or soon will, and can pass them on, so the source's
+    // upload goes to pieces nobody is getting yet (a swarm's seeder otherwise
+    // sent 1.19-1.31 copies of the file, docs/bench.md "bench swarm").
+    std::string sent;
+    MSGPACK_DEFINE_MAP(file_id, bitfield, data_port, sent);
 };
 
 struct PieceRequest {

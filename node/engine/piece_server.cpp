@@ -29,12 +29,18 @@ std::string PieceServer::serve_complete(const std::string& group, const std::str
                                         const files::FileMeta& meta) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
-    // A finished download keeps its count of pieces served while partial.
+    // A finished download keeps its count of pieces served while partial,
+    // and which pieces it sent.
     uint64_t served = 0;
-    if (auto it = files_.find(key(group, meta.file_id)); it != files_.end()) served = it->second.pieces_served;
+    transfer::Bitfield sent(0);
+    if (auto it = files_.find(key(group, meta.file_id)); it != files_.end()) {
+        served = it->second.pieces_served;
+        sent = it->second.sent;
+    }
     unserve(group, meta.file_id);
     ServedFile f{group, path, meta, fd, true, transfer::Bitfield(meta.piece_hashes.size()), served};
     f.have.set_all();
+    f.sent = std::move(sent);
     files_.emplace(key(group, meta.file_id), std::move(f));
     return {};
 }
@@ -151,7 +157,9 @@ void PieceServer::handle_request(const std::string& rid, const zmq::message_t& f
         const ServedFile& f = files_.at(key(m->ticket.group, m->ticket.file_id));
         zmq::multipart_t out;
         out.addstr(rid);
-        out.addstr(encode(req, msg::HaveReply{f.meta.file_id, f.have.to_bytes(), data_port_}));
+        const bool sent_any = f.sent.size() == f.have.size() && !f.sent.none();
+        out.addstr(encode(req, msg::HaveReply{f.meta.file_id, f.have.to_bytes(), data_port_,
+                                              sent_any ? f.sent.to_bytes() : std::string()}));
         out.send(router_, static_cast<int>(zmq::send_flags::dontwait));
         return;
     }
@@ -249,6 +257,8 @@ void PieceServer::send_piece(const QueuedPiece& q) {
         ++f.pieces_sealed;
     }
     ++f.pieces_served;
+    if (f.sent.size() != f.have.size()) f.sent = transfer::Bitfield(f.have.size());
+    f.sent.set(transfer::PieceIndex{q.index});
     const std::string header = encode(req, reply);
     if (!q.channel.empty() && send_on_channel(q.channel, header, bytes)) return;
     router_.send(zmq::buffer(rid), zmq::send_flags::sndmore);

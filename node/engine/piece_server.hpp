@@ -34,6 +34,7 @@ struct ServedFile {
     transfer::Bitfield have;
     uint64_t pieces_served = 0;
     uint64_t pieces_sealed = 0;  // of those, sealed with the requester's key (piece_seal.hpp)
+    transfer::Bitfield sent{0};  // pieces served at least once (HaveReply::sent); sized on first use
 };
 
 class PieceServer {

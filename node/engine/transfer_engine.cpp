@@ -38,7 +38,11 @@ using namespace std::chrono_literals;
 using transfer::PieceIndex;
 
 constexpr auto kPieceTimeout = 5s;
-constexpr auto kHavePoll = 1s;
+// How often each source is asked what it has and what it has sent
+// (HaveReply). Fresh news of what a source sent to others is what keeps
+// downloaders from asking a seeder for the same piece twice; a poll is one
+// small message each way.
+constexpr auto kHavePoll = 200ms;
 constexpr auto kSourcesRefresh = 2s;
 constexpr auto kCooling = 20s;
 constexpr auto kResumeEvery = 1s;
@@ -687,8 +691,9 @@ private:
                     }
                 }
                 if (timed_out && ++s.timeouts >= 2) silent.push_back(sid);
-                // A partial source's bitfield grows; a silent one may have lost our request.
-                if ((!s.complete || !s.known) && s.next_have_poll <= now) poll_have(d, s);
+                // A partial source's bitfield grows, any source's sent set
+                // grows, and a silent one may have lost our request.
+                if (s.next_have_poll <= now) poll_have(d, s);
             }
             for (uint32_t sid : silent) {
                 d.cooling[d.sources.at(sid).endpoint] = now + kCooling;

@@ -16,7 +16,7 @@ void erase_value(std::vector<T>& v, const T& value) {
 }  // namespace
 
 PiecePicker::PiecePicker(std::size_t num_pieces)
-    : have_(num_pieces), availability_(num_pieces, 0), pickable_(num_pieces) {
+    : have_(num_pieces), availability_(num_pieces, 0), elsewhere_(num_pieces), pickable_(num_pieces) {
     for (std::uint32_t p = 0; p < num_pieces; ++p) pickable_.insert(PieceIndex{p}, 0);
 }
 
@@ -58,7 +58,8 @@ void PiecePicker::add_peer(PeerId peer, const Bitfield& pieces) {
         throw std::logic_error("piece picker: peer bitfield of the wrong size");
     peers_.emplace(peer, Peer{pieces, {}});
     pieces.for_each_set([&](PieceIndex p) {
-        pickable_.availability_changed(p, ++availability_[p.value]);
+        ++availability_[p.value];
+        pickable_.availability_changed(p, rank(p));
     });
 }
 
@@ -67,8 +68,24 @@ bool PiecePicker::peer_gained(PeerId peer, PieceIndex piece) {
     if (piece.value >= num_pieces()) return false;
     if (state.pieces.test(piece)) return true;  // announced twice: harmless
     state.pieces.set(piece);
-    pickable_.availability_changed(piece, ++availability_[piece.value]);
+    ++availability_[piece.value];
+    pickable_.availability_changed(piece, rank(piece));
     return true;
+}
+
+bool PiecePicker::mark_elsewhere(PieceIndex piece) {
+    if (piece.value >= num_pieces()) return false;
+    if (elsewhere_.test(piece)) return true;
+    elsewhere_.set(piece);
+    pickable_.availability_changed(piece, rank(piece));
+    return true;
+}
+
+std::uint32_t PiecePicker::rank(PieceIndex piece) const {
+    const std::uint32_t a = availability_[piece.value];
+    // 0 stays 0: the bucket of pieces no connected peer has, which endgame
+    // and pick() rely on.
+    return a == 0 ? 0 : a + (elsewhere_.test(piece) ? 1 : 0);
 }
 
 std::vector<PieceIndex> PiecePicker::remove_peer(PeerId peer) {
@@ -78,7 +95,8 @@ std::vector<PieceIndex> PiecePicker::remove_peer(PeerId peer) {
     std::vector<PieceIndex> released = state.requests;
     for (PieceIndex p : released) drop_request(peer, state, p);
     state.pieces.for_each_set([&](PieceIndex p) {
-        pickable_.availability_changed(p, --availability_[p.value]);
+        --availability_[p.value];
+        pickable_.availability_changed(p, rank(p));
     });
     peers_.erase(it);
     return released;
@@ -96,7 +114,7 @@ void PiecePicker::drop_request(PeerId peer, Peer& state, PieceIndex piece) {
     erase_value(it->second, peer);
     if (it->second.empty()) {
         in_flight_.erase(it);
-        pickable_.insert(piece, availability_[piece.value]);
+        pickable_.insert(piece, rank(piece));
     }
 }
 

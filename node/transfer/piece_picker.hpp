@@ -10,6 +10,9 @@
 //   pickable   missing, nothing in flight (kept in a PickableSet, bucketed
 //              by availability).
 // Availability = connected peers that have the piece, kept incrementally.
+// Pickable pieces sort by rank: availability, plus one for a piece a source
+// says it already sent to another downloader (mark_elsewhere), so that a
+// seeder's upload goes to pieces nobody is getting yet.
 //
 // Endgame: once no pickable piece is held by any connected peer, the only
 // work left is what is already in flight, so pick() duplicates those
@@ -58,6 +61,12 @@ public:
     // An unknown peer is a no-op.
     std::vector<PieceIndex> remove_peer(PeerId peer);
     bool has_peer(PeerId peer) const { return peers_.count(peer) != 0; }
+    // A source says it has already sent this piece to some downloader
+    // (HaveReply::sent): that one has it, or soon will, and can pass it on.
+    // Such a piece is picked after the equally rare ones nobody is getting
+    // yet, as if one more peer had it; it is never made pickable by this
+    // alone. Sticky. False for an index past the end (peer input).
+    bool mark_elsewhere(PieceIndex piece);
     std::size_t num_peers() const { return peers_.size(); }
 
     // --- picking --------------------------------------------------------
@@ -98,6 +107,9 @@ public:
     // Distinct pieces with at least one request in flight.
     std::size_t num_requested() const { return in_flight_.size(); }
     std::uint32_t availability(PieceIndex piece) const { return availability_.at(piece.value); }
+    // What pick() sorts by: availability, +1 when sent elsewhere; 0 only
+    // when no connected peer has the piece.
+    std::uint32_t rank(PieceIndex piece) const;
 
     // Recomputes every counter and index from the peers' bitfields and
     // requests; throws std::logic_error naming the first mismatch. O(pieces x
@@ -121,6 +133,7 @@ private:
     Bitfield have_;
     std::size_t num_have_ = 0;
     std::vector<std::uint32_t> availability_;
+    Bitfield elsewhere_;  // mark_elsewhere
     PickableSet pickable_;
     // piece -> peers it is requested from. Small: bounded by the request
     // windows, not the file, so endgame scans it rather than the pieces.

@@ -54,7 +54,9 @@ void PiecePicker::check_invariants() const {
         if (pickable_.contains(PieceIndex{p}) != expect_pickable)
             fail(piece_name(p) + (expect_pickable ? " should be pickable" : " should not be pickable"));
     }
-    pickable_.check_invariants(availability_);
+    std::vector<std::uint32_t> ranks(n);
+    for (std::uint32_t p = 0; p < n; ++p) ranks[p] = rank(PieceIndex{p});
+    pickable_.check_invariants(ranks);
 }
 
 }  // namespace p2p::transfer

@@ -104,8 +104,8 @@ struct Run {
             if (requesters_before[p.value] == 0) {
                 // Fresh: comes before any duplicate, rarest first.
                 REQUIRE_FALSE(seen_duplicate);
-                REQUIRE(picker.availability(p) >= last_fresh_availability);
-                last_fresh_availability = picker.availability(p);
+                REQUIRE(picker.rank(p) >= last_fresh_availability);
+                last_fresh_availability = picker.rank(p);
             } else {
                 seen_duplicate = true;
                 ++duplicates;
@@ -121,7 +121,7 @@ struct Run {
             if (picker.availability(P(p)) == 0) continue;
             if (!has.at(id).test(P(p))) continue;
             REQUIRE_FALSE(short_pick);
-            REQUIRE(picker.availability(P(p)) >= last_fresh_availability);
+            REQUIRE(picker.rank(P(p)) >= last_fresh_availability);
         }
     }
 
@@ -151,6 +151,18 @@ struct Run {
         REQUIRE(picker.on_piece_failed(id, requests[below(requests.size())]));
     }
 
+    void elsewhere() {
+        if (below(10) == 0) {
+            REQUIRE_FALSE(picker.mark_elsewhere(P(static_cast<std::uint32_t>(kPieces + below(5)))));
+            return;
+        }
+        const PieceIndex p = any_piece();
+        const auto availability = picker.availability(p);
+        REQUIRE(picker.mark_elsewhere(p));
+        REQUIRE(picker.availability(p) == availability);
+        REQUIRE(picker.rank(p) == (availability == 0 ? 0 : availability + 1));
+    }
+
     void resume() {
         const PieceIndex p = any_piece();
         if (!picker.have(p)) picker.mark_have(p);
@@ -177,8 +189,10 @@ TEST_CASE("picker keeps its invariants through a random run", "[picker][random]"
             ++picks;
         } else if (op < 78) {
             run.verify();
-        } else if (op < 97) {
+        } else if (op < 95) {
             run.fail();
+        } else if (op < 98) {
+            run.elsewhere();
         } else {
             run.resume();
         }

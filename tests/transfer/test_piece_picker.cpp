@@ -111,3 +111,39 @@ TEST_CASE("picker honours max", "[picker]") {
     CHECK(s.pick(2).size() == 2);
     CHECK(s.picker.num_requested() == 2);
 }
+
+TEST_CASE("pieces a source sent elsewhere come after equally rare ones", "[picker][elsewhere]") {
+    SECTION("a seeder's pieces nobody is getting yet go first") {
+        auto s = setup_picker("1111", "    ");
+        REQUIRE(s.picker.mark_elsewhere(P(0)));
+        REQUIRE(s.picker.mark_elsewhere(P(1)));
+        s.picker.check_invariants();
+        CHECK(values(s.pick(2)) == V{2, 3});
+        CHECK(values(s.pick(2)) == V{0, 1});
+    }
+    SECTION("it counts as one more peer, no more") {
+        auto s = setup_picker("1122", "    ");
+        REQUIRE(s.picker.mark_elsewhere(P(0)));
+        REQUIRE(s.picker.mark_elsewhere(P(0)));  // sticky, not counted twice
+        CHECK(s.picker.rank(P(0)) == 2);
+        CHECK(s.picker.availability(P(0)) == 1);
+        CHECK(values(s.pick(1)) == V{1});
+        CHECK(s.pick(3).size() == 3);  // 0, 2, 3 tie at two
+    }
+    SECTION("a piece no connected peer has stays out of reach") {
+        auto s = setup_picker("0111", "    ");
+        REQUIRE(s.picker.mark_elsewhere(P(0)));
+        CHECK(s.picker.rank(P(0)) == 0);
+        CHECK(values(s.pick(10)) == V{1, 2, 3});
+        s.verified(s.me, P(1));
+        s.verified(s.me, P(2));
+        s.verified(s.me, P(3));
+        CHECK_FALSE(s.picker.in_endgame());
+        CHECK(s.pick(10).empty());
+    }
+    SECTION("an index past the end is peer input: refused, nothing changes") {
+        auto s = setup_picker("11", "  ");
+        CHECK_FALSE(s.picker.mark_elsewhere(P(2)));
+        s.picker.check_invariants();
+    }
+}
