@@ -463,6 +463,11 @@ private:
                 bits->for_each_set([&](PieceIndex p) { d.picker.peer_gained(s.id, p); });
             }
             s.complete = bits->all();
+            if (!have->sent.empty()) {
+                auto sent = transfer::Bitfield::from_bytes(have->sent, d.meta.piece_hashes.size());
+                if (!sent) return drop_source(d, s.id, "sent a bitfield of the wrong size");
+                sent->for_each_set([&](PieceIndex p) { d.picker.mark_elsewhere(p); });
+            }
             if (have->data_port != 0 && !config_.security.plain()) open_data_channel(d, s, have->data_port);
             update_problem(d);
             return fill_all(d);
