@@ -26,7 +26,7 @@ const Mode kModes[] = {
      bench::tracker_main},
     {"failover", "kill -9 the primary of two trackers under writes: time to failover, nothing lost",
      bench::failover_main},
-    {"transfer", "one file 1->1, 3->1, 1->3 against a raw TCP copy, wall time and memory", bench::transfer_main},
+    {"transfer", "one file 1->1, 3->1, 1->3 against raw and verified TCP copies, wall time and memory", bench::transfer_main},
     {"swarm", "1 seeder -> N leechers in network namespaces with tbf upload caps, time against D_min (root)",
      bench::swarm_main},
 };
