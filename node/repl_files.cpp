@@ -159,7 +159,11 @@ void Repl::download(const std::string& group, const std::string& name, const std
         if (details->meta.name != name) return print("error: the tracker sent metadata for another file");
         const auto resume = store_.resume_path(user_, group, details->meta, dest_dir);
         std::string have;
-        if (auto rec = files::load_resume(resume); rec && rec->meta.file_id == details->meta.file_id) have = rec->have;
+        std::string have_boot;
+        if (auto rec = files::load_resume(resume); rec && rec->meta.file_id == details->meta.file_id) {
+            have = rec->have;
+            have_boot = rec->boot_id;
+        }
         const fs::path part = fs::path(dest_dir) / (name + ".part");
         std::error_code ec;
         if (have.empty() && fs::exists(part, ec)) {
@@ -172,7 +176,8 @@ void Repl::download(const std::string& group, const std::string& name, const std
             return print("error: no space left on device for " + name + " in " + dest_dir + ": it needs " +
                          human_size(details->meta.size) + ", " + human_size(space.available) + " free");
         }
-        start_download({group, details->meta, dest_dir, resume.string(), have, details->sources, details->ticket});
+        start_download(
+            {group, details->meta, dest_dir, resume.string(), have, have_boot, details->sources, details->ticket});
         const auto n = details->sources.size();
         const std::string ok = "ok: downloading " + name + " (" + human_size(details->meta.size) + ", " +
                                std::to_string(details->meta.piece_hashes.size()) + " pieces) from " +
@@ -201,7 +206,7 @@ void Repl::after_login() {
             print("notice: ignoring a damaged resume record " + entry.path().string() + ": " + rec.error());
             continue;
         }
-        start_download({rec->group, rec->meta, rec->dest_dir, entry.path().string(), rec->have, {}, {}});
+        start_download({rec->group, rec->meta, rec->dest_dir, entry.path().string(), rec->have, rec->boot_id, {}, {}});
         print("notice: resuming download of " + rec->meta.name + " in " + rec->group);
     }
 }

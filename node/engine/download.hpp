@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -31,7 +32,9 @@ struct SourceState {
     int timeouts = 0;
 };
 
-enum class DownloadPhase { Fetching, Checking, Done, Failed };
+// Proving: reading back pieces a resume record from an earlier boot lists,
+// before any is trusted or served (piece_workers.hpp, stage Prove).
+enum class DownloadPhase { Proving, Fetching, Checking, Done, Failed };
 
 struct Download {
     uint32_t id = 0;
@@ -52,7 +55,14 @@ struct Download {
     std::string tracker_code;  // the last source-list request failed with this Error; empty after one succeeds
     std::string tracker_text;
     uint64_t pieces_fetched = 0;   // this run, excluding resumed ones
-    uint64_t resumed_pieces = 0;
+    uint64_t resumed_pieces = 0;   // trusted from the record, or proven on disk
+    // Proving: listed pieces not yet sent to the workers, how many are
+    // there now, how many were listed, and how many failed (fetched again).
+    std::vector<uint32_t> to_prove;
+    std::size_t proving = 0;
+    uint64_t prove_total = 0;
+    uint64_t prove_damaged = 0;
+    std::vector<msg::Source> sources_after_proving;
     uint64_t bytes_done_at_start = 0;
     SteadyClock::time_point started = SteadyClock::now();
     SteadyClock::time_point finished{};

@@ -40,9 +40,10 @@ struct StartDownload {
     std::string dest_dir;
     std::string resume_path;  // where the resume record lives
     std::string have;         // bitfield bytes from the resume record, or empty
+    std::string have_boot_id;  // the boot the record was written in (files/boot_id.hpp)
     std::vector<msg::Source> sources;
     msg::Ticket ticket;
-    MSGPACK_DEFINE_MAP(group, meta, dest_dir, resume_path, have, sources, ticket);
+    MSGPACK_DEFINE_MAP(group, meta, dest_dir, resume_path, have, have_boot_id, sources, ticket);
 };
 
 struct SourcesFailed {

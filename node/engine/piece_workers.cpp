@@ -7,13 +7,13 @@
 #include <cerrno>
 #include <cstring>
 #include <numeric>
+#include <vector>
 #include <zmq_addon.hpp>
 
 #include "actors/frames.hpp"
 #include "actors/loop.hpp"
 #include "messages/piece_seal.hpp"
 #include "messages/sha256.hpp"
-#include "node/files/piece_hasher.hpp"
 
 namespace p2p::node {
 
@@ -51,26 +51,26 @@ PieceOutcome write(const PieceJob& job, const zmq::message_t& bytes, int& error)
     return PieceOutcome::Stored;
 }
 
-std::string check(const std::string& path, const std::string& file_id, uint32_t piece_size) {
-    auto meta = files::hash_file(path, piece_size, 2);
-    if (!meta) return meta.error();
-    if (meta->file_id != file_id) return "the file on disk does not match its file id";
-    return {};
+// Reads the piece back from the .part: a short read (the file shrank) or a
+// read error counts as damage, like a wrong hash; the piece is fetched again.
+PieceOutcome prove(const PieceJob& job) {
+    thread_local std::vector<char> buf;
+    buf.resize(job.length);
+    std::size_t done = 0;
+    while (done < job.length) {
+        const ssize_t n = ::pread(job.fd, buf.data() + done, job.length - done, static_cast<off_t>(job.offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return PieceOutcome::BadHash;
+        done += static_cast<std::size_t>(n);
+    }
+    const std::string digest = files::sha256(buf.data(), job.length);
+    return digest.size() == 32 && std::memcmp(digest.data(), job.hash, 32) == 0 ? PieceOutcome::Stored
+                                                                                 : PieceOutcome::BadHash;
 }
 
 void worker_body(zmq::socket_t& pipe) {
     actors::Loop loop;
     loop.on_pipe(pipe, [&](zmq::multipart_t& msg) {
-        if (msg.size() == 5 && msg[0].to_string_view() == "CHECK") {
-            zmq::multipart_t out;
-            out.addstr("CHECKED");
-            out.add(std::move(msg[1]));
-            uint32_t piece_size = 0;
-            std::memcpy(&piece_size, msg[4].data(), std::min<std::size_t>(msg[4].size(), sizeof piece_size));
-            out.addstr(check(msg[2].to_string(), msg[3].to_string(), piece_size));
-            out.send(pipe);
-            return;
-        }
         if (msg.size() == 2 && msg[0].to_string_view() == "DRAIN") {
             // Every job queued before this one is done: say so.
             msg[0].rebuild("DRAINED", 7);
@@ -81,7 +81,9 @@ void worker_body(zmq::socket_t& pipe) {
         PieceJob job;
         std::memcpy(&job, msg[0].data(), sizeof job);
         PieceJobResult result{job, PieceOutcome::Stored, 0};
-        if (job.stage == PieceStage::Hash && (!sized_right(job, msg[1]) || !opened(job, msg[1]))) {
+        if (job.stage == PieceStage::Prove) {
+            result.outcome = prove(job);
+        } else if (job.stage == PieceStage::Hash && (!sized_right(job, msg[1]) || !opened(job, msg[1]))) {
             result.outcome = PieceOutcome::BadSeal;
         } else if (job.stage == PieceStage::Hash) {
             if (hash_matches(job, msg[1])) {
@@ -125,22 +127,9 @@ std::size_t PieceWorkers::least_busy() const {
 std::size_t PieceWorkers::queued() const { return std::accumulate(outstanding_.begin(), outstanding_.end(), std::size_t{0}); }
 
 void PieceWorkers::submit(const PieceJob& job, zmq::message_t&& bytes) {
-    const std::size_t i = job.stage == PieceStage::Hash ? least_busy() : worker_of(job.download);
+    const std::size_t i = job.stage == PieceStage::Write ? worker_of(job.download) : least_busy();
     workers_[i]->pipe().send(zmq::buffer(&job, sizeof job), zmq::send_flags::sndmore);
     workers_[i]->pipe().send(bytes, zmq::send_flags::none);
-    ++outstanding_[i];
-}
-
-void PieceWorkers::check_file(uint64_t job, const std::string& path, const std::string& file_id,
-                              uint32_t piece_size) {
-    const std::size_t i = least_busy();
-    zmq::multipart_t msg;
-    msg.addstr("CHECK");
-    msg.addtyp(job);
-    msg.addstr(path);
-    msg.addstr(file_id);
-    msg.addtyp(piece_size);
-    msg.send(workers_[i]->pipe());
     ++outstanding_[i];
 }
 
@@ -177,14 +166,7 @@ bool PieceWorkers::receive(std::size_t i, Event& out) {
         msg.clear();
     }
     if (outstanding_[i] > 0) --outstanding_[i];
-    if (msg.size() == 3 && msg[0].to_string_view() == "CHECKED") {
-        out.is_check = true;
-        std::memcpy(&out.check_job, msg[1].data(), std::min<std::size_t>(msg[1].size(), sizeof out.check_job));
-        out.check_error = msg[2].to_string();
-        return true;
-    }
     if ((msg.size() == 1 || msg.size() == 2) && msg[0].size() == sizeof(PieceJobResult)) {
-        out.is_check = false;
         std::memcpy(&out.piece, msg[0].data(), sizeof out.piece);
         out.bytes = msg.size() == 2 ? std::move(msg[1]) : zmq::message_t();
         return true;

@@ -12,14 +12,17 @@
 // rwsem_spin_on_owner). Between the stages the bytes pass back through the
 // engine, which forwards only pieces of a download still fetching.
 //
+// A piece a resume record lists but an earlier boot wrote (it may never
+// have reached the disk) is proven before it is trusted: stage Prove
+// `pread`s it back from the .part on the least busy worker and hashes it.
+//
 // Pipe protocol of a worker:
 //   in:  [PieceJob stage=Hash][piece bytes]
 //   out: [PieceJobResult Hashed][piece bytes]   or [PieceJobResult BadHash]
 //   in:  [PieceJob stage=Write][piece bytes]
 //   out: [PieceJobResult Stored / WriteFailed]
-// or, for a whole-file check:
-//   in:  "CHECK" [job id u64][path][expected file id][piece size u32]
-//   out: "CHECKED" [job id u64][error text, empty when the file matches]
+//   in:  [PieceJob stage=Prove][empty]
+//   out: [PieceJobResult Stored (on disk with its hash) / BadHash]
 // or, when a download lets go of its file:
 //   in:  "DRAIN" [fd int]
 //   out: "DRAINED" [fd int]     (every job sent before it is done; the fd
@@ -36,7 +39,7 @@
 
 namespace p2p::node {
 
-enum class PieceStage : uint32_t { Hash = 0, Write = 1 };
+enum class PieceStage : uint32_t { Hash = 0, Write = 1, Prove = 2 };
 
 struct PieceJob {
     PieceStage stage = PieceStage::Hash;
@@ -65,10 +68,9 @@ struct PieceJobResult {
 class PieceWorkers {
 public:
     PieceWorkers(zmq::context_t& ctx, std::size_t count);
-    // job.stage says which stage: Hash on the least busy worker, Write on
-    // the download's own.
+    // job.stage says which stage: Hash and Prove on the least busy worker,
+    // Write on the download's own.
     void submit(const PieceJob& job, zmq::message_t&& bytes);
-    void check_file(uint64_t job, const std::string& path, const std::string& file_id, uint32_t piece_size);
     // Closes fd once every piece job already submitted is done (hashed, written):
     // closed earlier, a pwrite still queued would hit a closed descriptor,
     // or worse, whatever file or socket reused its number.
@@ -79,11 +81,8 @@ public:
     std::size_t queued() const;
 
     struct Event {
-        bool is_check = false;
         PieceJobResult piece;
         zmq::message_t bytes;  // a Hashed piece's bytes, on their way to the Write stage
-        uint64_t check_job = 0;
-        std::string check_error;
     };
     bool receive(std::size_t i, Event& out);
 

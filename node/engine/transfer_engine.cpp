@@ -27,6 +27,7 @@
 #include "node/engine/piece_workers.hpp"
 #include "node/engine/request_credit.hpp"
 #include "node/engine/stall_reason.hpp"
+#include "node/files/boot_id.hpp"
 #include "node/files/resume_record.hpp"
 #include "node/tracker_text.hpp"
 
@@ -229,10 +230,15 @@ private:
         if (dl.fd < 0) return fail(dl, "cannot create " + dl.part_path + ": " + std::strerror(errno));
         if (resuming) {
             if (auto have = transfer::Bitfield::from_bytes(s.have, dl.meta.piece_hashes.size())) {
-                have->for_each_set([&](PieceIndex p) { dl.picker.mark_have(p); });
-                dl.resumed_pieces = have->count();
-                if (!dl.meta.piece_hashes.empty()) {
-                    dl.reported_quarter = static_cast<int>(4 * dl.resumed_pieces / dl.meta.piece_hashes.size());
+                if (files::written_this_boot(s.have_boot_id, boot_id_)) {
+                    // Killed, not crashed: what it wrote is in the page cache.
+                    have->for_each_set([&](PieceIndex p) { dl.picker.mark_have(p); });
+                    dl.resumed_pieces = have->count();
+                } else {
+                    have->for_each_set([&](PieceIndex p) { dl.to_prove.push_back(p.value); });
+                    // Read back front to back (popped from the end): the disk reads ahead.
+                    std::reverse(dl.to_prove.begin(), dl.to_prove.end());
+                    dl.prove_total = dl.to_prove.size();
                 }
             }
         } else if (dl.meta.size > 0) {
@@ -244,17 +250,79 @@ private:
                                                  ": " + std::strerror(err));
             }
         }
-        dl.bytes_done_at_start = dl.bytes_have();
-        if (auto err = save_resume(dl); !err.empty()) return fail_new(dl, created, err);
+        // While pieces are proven the record from the earlier boot stays as
+        // it is: a save now would list none of them, or trust them all.
+        if (dl.to_prove.empty()) {
+            if (auto err = save_resume(dl); !err.empty()) return fail_new(dl, created, err);
+        }
         server_.serve_partial(dl.group, dl.part_path, dl.meta, dl.fd, dl.picker.have_bitfield());
         zmq::multipart_t out;
         out.addstr("ANNOUNCE");
         out.addstr(pack_body(Announce{dl.group, dl.meta, false}));
         out.send(pipe_);
         publish(dl, msg::process_event::kDownloadStarted);
+        if (!dl.to_prove.empty()) {
+            dl.phase = DownloadPhase::Proving;
+            dl.sources_after_proving = s.sources;
+            return prove_more(dl);
+        }
+        begin_fetching(dl, s.sources);
+    }
+
+    void begin_fetching(Download& dl, const std::vector<msg::Source>& sources) {
+        dl.bytes_done_at_start = dl.bytes_have();
+        if (!dl.meta.piece_hashes.empty()) {
+            dl.reported_quarter = static_cast<int>(4 * dl.resumed_pieces / dl.meta.piece_hashes.size());
+        }
         if (dl.picker.is_complete()) return finish(dl);
-        add_sources(dl, s.sources, false);
+        add_sources(dl, sources, false);
         update_problem(dl);
+    }
+
+    // ---- proving pieces an earlier boot wrote ---------------------------------
+    // A few at a time: each is one pread of a piece into a worker's buffer,
+    // so memory stays two pieces however many are listed.
+    static constexpr std::size_t kProveAhead = 4;
+
+    void prove_more(Download& d) {
+        while (d.proving < kProveAhead && !d.to_prove.empty()) {
+            const uint32_t index = d.to_prove.back();
+            d.to_prove.pop_back();
+            PieceJob job;
+            job.stage = PieceStage::Prove;
+            job.download = d.id;
+            job.index = index;
+            job.fd = d.fd;
+            job.offset = uint64_t{index} * d.meta.piece_size;
+            job.length = files::piece_length(d.meta, index);
+            std::memcpy(job.hash, d.meta.piece_hashes[index].data(), sizeof job.hash);
+            d.at_workers.insert(index);
+            ++d.proving;
+            workers_.submit(job, zmq::message_t());
+        }
+    }
+
+    void proved(Download& d, const PieceJobResult& result) {
+        d.at_workers.erase(result.job.index);
+        if (d.proving > 0) --d.proving;
+        if (d.phase != DownloadPhase::Proving) return;
+        if (result.outcome == PieceOutcome::Stored) {
+            d.picker.mark_have(PieceIndex{result.job.index});
+            server_.mark_have(d.group, d.meta.file_id, result.job.index);
+            ++d.resumed_pieces;
+        } else {
+            ++d.prove_damaged;
+        }
+        if (d.proving > 0 || !d.to_prove.empty()) return prove_more(d);
+        d.phase = DownloadPhase::Fetching;
+        notify("NOTE", {"download of " + d.meta.name + " in " + d.group +
+                        ": the machine restarted since its pieces were written; read back " +
+                        std::to_string(d.prove_total) + ": " + std::to_string(d.resumed_pieces) + " intact, " +
+                        std::to_string(d.prove_damaged) + " damaged (fetched again)"});
+        if (!save_resume_or_fail(d)) return;
+        auto sources = std::move(d.sources_after_proving);
+        d.sources_after_proving.clear();
+        begin_fetching(d, sources);
     }
 
     // A .part this start created holds nothing yet and no record names it:
@@ -269,7 +337,8 @@ private:
     // lists fewer pieces, every one of them verified and written.
     std::string save_resume(Download& d) {
         try {
-            files::ResumeRecord rec{d.group, d.meta, d.dest_dir, d.picker.have_bitfield().to_bytes(), ++resume_version_};
+            files::ResumeRecord rec{d.group, d.meta, d.dest_dir, d.picker.have_bitfield().to_bytes(), ++resume_version_,
+                                    boot_id_};
             files::save_resume(d.resume_path, rec);
             d.resume_dirty = false;
             d.last_resume_save = SteadyClock::now();
@@ -534,11 +603,11 @@ private:
     void handle_worker(std::size_t i) {
         PieceWorkers::Event ev;
         while (workers_.receive(i, ev)) {
-            auto it = downloads_.find(ev.is_check ? static_cast<uint32_t>(ev.check_job) : ev.piece.job.download);
+            auto it = downloads_.find(ev.piece.job.download);
             if (it == downloads_.end()) continue;
             Download& d = *it->second;
-            if (ev.is_check) {
-                checked(d, ev.check_error);
+            if (ev.piece.job.stage == PieceStage::Prove) {
+                proved(d, ev.piece);
             } else if (ev.piece.outcome == PieceOutcome::Hashed && d.phase == DownloadPhase::Fetching && d.fd >= 0) {
                 // Verified: on to the download's writer, still without a copy.
                 PieceJob job = ev.piece.job;
@@ -620,17 +689,16 @@ private:
 
     void start_check(Download& d) {
         d.check_pending = false;
-        // Pieces from a resume record were written by an earlier process,
-        // perhaps before a crash that the page cache did not survive: only a
-        // re-read of the file proves them.
-        if (d.resumed_pieces > 0) return workers_.check_file(d.id, d.part_path, d.meta.file_id, d.meta.piece_size);
         checked(d, check_from_hashes(d));
     }
 
-    // Every piece this process stored was hashed in memory and written from
-    // those same bytes, so the file's id follows from the verified piece
-    // hashes (file_id_check.hpp): re-reading 1 GiB to hash it again cost
-    // ~0.4 s and proved nothing more. Empty when the file matches.
+    // Every piece is proven: this process hashed it in memory and wrote it
+    // from those same bytes, or read it back and hashed it (a record from an
+    // earlier boot), or an earlier process of this same boot did the one or
+    // the other, and the page cache keeps what a killed process wrote. So the
+    // file's id follows from the verified piece hashes (file_id_check.hpp):
+    // re-reading 1 GiB to hash it again cost ~0.4 s and proved nothing more.
+    // Empty when the file matches.
     std::string check_from_hashes(const Download& d) {
         struct stat st {};
         if (::fstat(d.fd, &st) != 0) return "cannot stat " + d.part_path + ": " + std::strerror(errno);
@@ -759,6 +827,7 @@ private:
     uint32_t next_source_ = 1;
     uint64_t next_rid_ = 1;
     uint64_t resume_version_ = 0;
+    const std::string boot_id_ = files::current_boot_id();
 };
 
 }  // namespace

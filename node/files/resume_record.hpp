@@ -31,9 +31,12 @@ struct ResumeRecord {
     // Left to the download manager (e.g. bumped on every save); not
     // interpreted here.
     uint64_t version = 0;
+    // The boot the listed pieces were written in (boot_id.hpp). Records
+    // written before this field existed read as "" : an unknown boot.
+    std::string boot_id;
 
     friend bool operator==(const ResumeRecord&, const ResumeRecord&) = default;
-    MSGPACK_DEFINE_MAP(group, meta, dest_dir, have, version);
+    MSGPACK_DEFINE_MAP(group, meta, dest_dir, have, version, boot_id);
 };
 
 constexpr uint64_t bitfield_bytes(uint64_t pieces) { return pieces / 8 + (pieces % 8 != 0); }

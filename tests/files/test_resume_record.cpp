@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "node/files/boot_id.hpp"
 #include "node/files/resume_record.hpp"
 #include "test_util.hpp"
 #include "tests/memory_budget.hpp"
@@ -32,6 +33,7 @@ ResumeRecord sample_record() {
     r.dest_dir = "/home/u/Downloads";
     r.have = std::string("\xA5\x50", 2);  // pieces 0,2,5,7,9,11
     r.version = 42;
+    r.boot_id = "00000000-0000-4000-8000-000000000001";
     return r;
 }
 
@@ -71,6 +73,37 @@ TEST_CASE("resume record round-trips through save and load", "[resume]") {
     save_resume(file, next);
     REQUIRE(load_resume(file));
     CHECK(load_resume(file).value() == next);
+}
+
+// The format before records said which boot wrote them.
+struct RecordWithoutBoot {
+    std::string group;
+    FileMeta meta;
+    std::string dest_dir;
+    std::string have;
+    uint64_t version = 0;
+    MSGPACK_DEFINE_MAP(group, meta, dest_dir, have, version);
+};
+
+TEST_CASE("a record written before boot ids decodes as written in an unknown boot", "[resume]") {
+    const ResumeRecord rec = sample_record();
+    const RecordWithoutBoot old{rec.group, rec.meta, rec.dest_dir, rec.have, rec.version};
+    auto back = decode_resume(frame(packed(old)));
+    REQUIRE(back);
+    CHECK(back->have == rec.have);
+    CHECK(back->boot_id.empty());
+    CHECK_FALSE(written_this_boot(back->boot_id, current_boot_id()));
+}
+
+TEST_CASE("only a record of this very boot is trusted without reading its pieces back", "[resume]") {
+    const std::string now = current_boot_id();
+    REQUIRE(now.size() == 36);  // Linux always has one
+    CHECK(current_boot_id() == now);
+    CHECK(written_this_boot(now, now));
+    CHECK_FALSE(written_this_boot("00000000-0000-4000-8000-000000000001", now));
+    CHECK_FALSE(written_this_boot("", now));
+    // Unknown current boot: nothing is trusted, not even an empty match.
+    CHECK_FALSE(written_this_boot("", ""));
 }
 
 TEST_CASE("resume record of an empty file and of a relative path", "[resume]") {

@@ -8,6 +8,12 @@
 //
 // Scenarios use it to prove that a download stopped by a crash or a full
 // disk left a record that promises nothing the .part lacks.
+//
+// resume-check --forget-boot PATH... rewrites each record as one written in
+// an earlier boot of the machine (its boot id cleared), without checking
+// it: what a machine crash leaves behind. A scenario cannot restart the
+// machine; with this it checks that the node then reads the listed pieces
+// back before it trusts them.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -74,37 +80,64 @@ bool check_file(const fs::path& path) {
     return true;
 }
 
-bool check_path(const fs::path& path) {
+// The records PATH names: itself, or the *.resume files in it.
+std::vector<fs::path> records_at(const fs::path& path, bool& ok) {
     std::error_code ec;
-    if (!fs::is_directory(path, ec)) return check_file(path);
+    if (!fs::is_directory(path, ec)) return {path};
     std::vector<fs::path> records;
     for (const auto& entry : fs::directory_iterator(path, ec)) {
         if (entry.path().extension() == ".resume") records.push_back(entry.path());
     }
     if (ec) {
         std::cout << "error: cannot list " << path.string() << ": " << ec.message() << std::endl;
-        return false;
+        ok = false;
+        return {};
     }
     if (records.empty()) std::cout << "no resume records in " << path.string() << std::endl;
     std::sort(records.begin(), records.end());
-    bool ok = true;
-    for (const auto& r : records) ok &= check_file(r);
-    return ok;
+    return records;
 }
+
+bool forget_boot(const fs::path& path) {
+    auto rec = p2p::files::load_resume(path);
+    if (!rec) {
+        std::cout << "error: " << rec.error() << std::endl;
+        return false;
+    }
+    rec->boot_id.clear();
+    try {
+        p2p::files::save_resume(path, *rec);
+    } catch (const std::exception& e) {
+        std::cout << "error: " << e.what() << std::endl;
+        return false;
+    }
+    std::cout << rec->meta.name << " in " << rec->group << ": record now as if written before a restart" << std::endl;
+    return true;
+}
+
+constexpr const char* kUsage = "usage: resume-check [--forget-boot] RECORD_OR_DIR...\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::cerr << "usage: resume-check RECORD_OR_DIR...\n";
-        return 2;
-    }
-    if (std::string(argv[1]) == "--help") {
-        std::cout << "usage: resume-check RECORD_OR_DIR...\n"
-                     "Checks that every piece a resume record lists is in DEST_DIR/NAME.part with its hash.\n";
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "--help") {
+        std::cout << kUsage
+                  << "Checks that every piece a resume record lists is in DEST_DIR/NAME.part with its hash.\n"
+                     "A directory stands for its *.resume files (DATA/users/USER/downloads).\n"
+                     "  --forget-boot  instead rewrite each record as written before a restart of the\n"
+                     "                 machine, so that the node reads its pieces back before trusting them\n";
         return 0;
     }
+    const bool forget = !args.empty() && args[0] == "--forget-boot";
+    if (forget) args.erase(args.begin());
+    if (args.empty() || args[0].starts_with("--")) {
+        std::cerr << (args.empty() ? "" : "error: unknown option " + args[0] + "\n") << kUsage;
+        return 2;
+    }
     bool ok = true;
-    for (int i = 1; i < argc; ++i) ok &= check_path(argv[i]);
+    for (const auto& a : args) {
+        for (const auto& r : records_at(a, ok)) ok &= forget ? forget_boot(r) : check_file(r);
+    }
     return ok ? 0 : 1;
 }
