@@ -10,6 +10,7 @@
 #include "messages/file_protocol.hpp"
 #include "messages/names.hpp"
 #include "messages/tracker_protocol.hpp"
+#include "node/files/boot_id.hpp"
 #include "node/tracker_text.hpp"
 
 namespace p2p::node {
@@ -21,7 +22,8 @@ Repl::Repl(zmq::context_t& ctx, TrackerSession& session, actors::Actor& engine, 
       engine_(engine),
       identity_(std::move(identity)),
       store_(identity_.data_dir),
-      interactive_(interactive) {}
+      interactive_(interactive),
+      boot_id_(files::current_boot_id()) {}
 
 Repl::~Repl() = default;
 
@@ -144,6 +146,7 @@ void Repl::command_done() {
 
 // The engine pauses every download and serves nothing until the next login.
 void Repl::forget_session() {
+    stop_share_proof();
     user_.clear();
     engine_send("RESET");
     known_.forget_all();

@@ -72,6 +72,9 @@ private:
     void revoke_on(const msg::TrackerEvent& e);
     void forget_session();
     void announce_shares();
+    void prove_shares(std::vector<ServeFile> shares);
+    void share_proved(const ServeFile& share, const std::string& mismatch);
+    void stop_share_proof();
     void upload(const std::string& path, const std::string& group);
     void uploaded(const std::string& group, const std::string& path, const std::string& packed_meta_or_error);
     void download(const std::string& group, const std::string& name, const std::string& dest);
@@ -95,6 +98,10 @@ private:
     bool quitting_ = false;
     std::string engine_wait_;  // "STATUS"/"UPLOADS" while a command waits for the engine
     std::unique_ptr<actors::Actor> hash_job_;
+    // Reading back downloads finished before a machine restart (share_proof.hpp).
+    std::unique_ptr<actors::Actor> share_proof_;
+    std::vector<ServeFile> proving_;
+    const std::string boot_id_;
     bool chained_ = false;  // set by a reply handler that sent a follow-up request
     uint64_t next_tag_ = 1;
     std::map<uint64_t, ReplyHandler> waiting_;

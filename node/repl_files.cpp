@@ -12,6 +12,7 @@
 #include "node/files/piece_hasher.hpp"
 #include "node/files/resume_record.hpp"
 #include "node/repl.hpp"
+#include "node/share_proof.hpp"
 #include "node/tracker_text.hpp"
 #include "node/transfer/bitfield.hpp"
 
@@ -134,7 +135,7 @@ void Repl::uploaded(const std::string& group, const std::string& path, const std
     ask("upload_file", msg::ShareFile{{}, group, meta, true}, [this, group, path, meta](const Envelope& r) {
         for (const auto& line : reply_lines(r)) print(line);
         if (r.kind() != Kind::Ok) return;
-        ServeFile share{group, path, meta};
+        ServeFile share{group, path, meta, {}};
         if (auto notice = remember(store_, user_, share)) print(*notice);
         engine_send("SERVE", pack_body(share));
     });
@@ -196,8 +197,16 @@ void Repl::download(const std::string& group, const std::string& name, const std
 
 // Login resumes sharing everything shared before and every unfinished download.
 void Repl::after_login() {
-    for (const auto& share : store_.shares(user_)) engine_send("SERVE", pack_body(share));
+    std::vector<ServeFile> unproven;
+    for (const auto& share : store_.shares(user_)) {
+        if (needs_proof(share, boot_id_)) {
+            unproven.push_back(share);
+        } else {
+            engine_send("SERVE", pack_body(share));
+        }
+    }
     announce_shares();
+    prove_shares(std::move(unproven));
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(store_.downloads_dir(user_), ec)) {
         if (entry.path().extension() != ".resume") continue;
@@ -230,10 +239,56 @@ std::optional<DownloadClock> Repl::take_download_clock(const std::string& group,
 // failover in case the new primary missed an announcement.
 void Repl::announce_shares() {
     for (const auto& share : store_.shares(user_)) {
+        if (needs_proof(share, boot_id_)) continue;  // announced once proven
         send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
             if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
         });
     }
+}
+
+void Repl::prove_shares(std::vector<ServeFile> shares) {
+    if (shares.empty()) return;
+    print("notice: the machine restarted since " + std::to_string(shares.size()) +
+          " downloaded file(s) were written; reading them back before sharing them again");
+    proving_ = shares;
+    share_proof_ = start_share_proof(ctx_, std::move(shares));
+    loop_->on(share_proof_->pipe(), [this] {
+        zmq::multipart_t m;
+        while (share_proof_ && m.recv(share_proof_->pipe(), static_cast<int>(zmq::recv_flags::dontwait))) {
+            if (m.size() != 3 || m[0].to_string_view() != "PROVED") continue;
+            const std::size_t i = std::stoul(m[1].to_string());
+            if (i >= proving_.size()) continue;
+            share_proved(proving_[i], m[2].to_string());
+            if (i + 1 == proving_.size()) stop_share_proof();
+        }
+    });
+}
+
+void Repl::stop_share_proof() {
+    if (!share_proof_) return;
+    loop_->remove(share_proof_->pipe());
+    share_proof_.reset();
+    proving_.clear();
+}
+
+void Repl::share_proved(const ServeFile& proven, const std::string& mismatch) {
+    const std::string what = proven.meta.name + " in " + proven.group;
+    if (!mismatch.empty()) {
+        std::string err;
+        store_.remove(user_, proven.group, proven.meta.name, &err);
+        print("notice: not sharing " + what + " any more: it was downloaded just before the machine restarted and " +
+              mismatch + "; delete " + proven.path + " and download it again");
+        if (!err.empty()) print("notice: the next login may try " + what + " again: " + err);
+        return;
+    }
+    ServeFile share = proven;
+    share.boot_id.clear();  // read back in a later boot: on disk for good
+    if (auto notice = remember(store_, user_, share)) print(*notice);
+    engine_send("SERVE", pack_body(share));
+    send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
+        if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
+    });
+    print("notice: " + what + " read back intact after the restart; sharing it again");
 }
 
 void Repl::handle_engine() {

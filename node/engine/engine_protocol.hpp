@@ -31,7 +31,10 @@ struct ServeFile {
     std::string group;
     std::string path;
     files::FileMeta meta;
-    MSGPACK_DEFINE_MAP(group, path, meta);
+    // A finished download: the boot it finished in, until a later boot has
+    // read it back (node/share_proof.hpp). Empty for a file the user shared.
+    std::string boot_id;
+    MSGPACK_DEFINE_MAP(group, path, meta, boot_id);
 };
 
 struct StartDownload {

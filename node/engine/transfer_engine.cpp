@@ -724,7 +724,7 @@ private:
         out.send(pipe_);
         zmq::multipart_t done;
         done.addstr("DONE");
-        done.addstr(pack_body(ServeFile{d.group, d.final_path, d.meta}));
+        done.addstr(pack_body(ServeFile{d.group, d.final_path, d.meta, boot_id_}));
         done.send(pipe_);
         publish(d, msg::process_event::kDownloadFinished);
     }

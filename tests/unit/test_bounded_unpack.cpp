@@ -92,7 +92,7 @@ TEST_CASE("a damaged shares.msgpack costs an exception, not memory (found by fuz
         CHECK_THROWS_WITH(node::unpack_body<std::vector<node::ServeFile>>(bad.data(), bad.size()),
                           Catch::Contains("insufficient bytes"));
     });
-    const std::vector<node::ServeFile> shares{{"g", "/data/f", {"f", 0, files::kPieceSize, {}, files::file_id_of({})}}};
+    const std::vector<node::ServeFile> shares{{"g", "/data/f", {"f", 0, files::kPieceSize, {}, files::file_id_of({})}, ""}};
     const std::string good = node::pack_body(shares);
     CHECK(node::pack_body(node::unpack_body<std::vector<node::ServeFile>>(good.data(), good.size())) == good);
 }

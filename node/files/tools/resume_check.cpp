@@ -11,9 +11,11 @@
 //
 // resume-check --forget-boot PATH... rewrites each record as one written in
 // an earlier boot of the machine (its boot id cleared), without checking
-// it: what a machine crash leaves behind. A scenario cannot restart the
-// machine; with this it checks that the node then reads the listed pieces
-// back before it trusts them.
+// it: what a machine crash leaves behind. A PATH that is a user's dir
+// (DATA/users/USER) stands for its downloads/*.resume and also has every
+// share in its shares.msgpack marked as a download finished in an earlier
+// boot. A scenario cannot restart the machine; with this it checks that the
+// node then reads those pieces and files back before it trusts them.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@
 
 #include "messages/sha256.hpp"
 #include "node/files/resume_record.hpp"
+#include "node/share_store.hpp"
 
 namespace {
 
@@ -115,6 +118,25 @@ bool forget_boot(const fs::path& path) {
     return true;
 }
 
+// DATA/users/USER: every share it has, as a download finished in an
+// earlier boot (a file the user shared included: the proof is the same).
+bool forget_share_boots(const fs::path& user_dir) {
+    p2p::node::ShareStore store(user_dir.parent_path().parent_path());
+    const std::string user = user_dir.filename().string();
+    bool ok = true;
+    for (auto share : store.shares(user)) {
+        share.boot_id = "an-earlier-boot";
+        if (const std::string err = store.add(user, share); !err.empty()) {
+            std::cout << "error: " << err << std::endl;
+            ok = false;
+            continue;
+        }
+        std::cout << share.meta.name << " in " << share.group << ": share now as if downloaded before a restart"
+                  << std::endl;
+    }
+    return ok;
+}
+
 constexpr const char* kUsage = "usage: resume-check [--forget-boot] RECORD_OR_DIR...\n";
 
 }  // namespace
@@ -126,7 +148,9 @@ int main(int argc, char** argv) {
                   << "Checks that every piece a resume record lists is in DEST_DIR/NAME.part with its hash.\n"
                      "A directory stands for its *.resume files (DATA/users/USER/downloads).\n"
                      "  --forget-boot  instead rewrite each record as written before a restart of the\n"
-                     "                 machine, so that the node reads its pieces back before trusting them\n";
+                     "                 machine, so that the node reads its pieces back before trusting them;\n"
+                     "                 given DATA/users/USER, also its downloads/ and every file it shares, as\n"
+                     "                 downloads finished before the restart (read back at the next login)\n";
         return 0;
     }
     const bool forget = !args.empty() && args[0] == "--forget-boot";
@@ -137,7 +161,12 @@ int main(int argc, char** argv) {
     }
     bool ok = true;
     for (const auto& a : args) {
-        for (const auto& r : records_at(a, ok)) ok &= forget ? forget_boot(r) : check_file(r);
+        std::error_code ec;
+        const bool user_dir = forget && fs::is_directory(fs::path(a) / "downloads", ec);
+        for (const auto& r : records_at(user_dir ? fs::path(a) / "downloads" : fs::path(a), ok)) {
+            ok &= forget ? forget_boot(r) : check_file(r);
+        }
+        if (user_dir) ok &= forget_share_boots(a);
     }
     return ok ? 0 : 1;
 }
