@@ -53,7 +53,8 @@ const std::vector<CommandSpec>& command_specs() {
         {.name = "download_file", .args = "GROUP FILE DEST_DIR", .summary = "download FILE of GROUP into DEST_DIR",
          .details = "Downloads FILE of GROUP into DEST_DIR from every member who has it, checking each piece. "
                     "Notices report progress and the end; it goes on in the background, and resumes at the "
-                    "next login after a logout or a crash.",
+                    "next login after a logout or a crash. After a crash of the machine itself, the pieces "
+                    "written before it are read back and checked first; lost ones are fetched again.",
          .example = "download_file physics run42.bin /tmp/in", .arity = 3, .required = 3},
         {.name = "show_downloads", .summary = "downloads in progress [D] and completed [C]",
          .details = "Lists this node's downloads, in progress [D] and completed [C]: progress, rate, sources, "
