@@ -72,6 +72,7 @@ private:
     void revoke_on(const msg::TrackerEvent& e);
     void forget_session();
     void announce_shares();
+    void announce_share(const ServeFile& share);
     void prove_shares(std::vector<ServeFile> shares);
     void share_proved(const ServeFile& share, const std::string& mismatch);
     void stop_share_proof();

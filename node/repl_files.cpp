@@ -239,11 +239,14 @@ std::optional<DownloadClock> Repl::take_download_clock(const std::string& group,
 // failover in case the new primary missed an announcement.
 void Repl::announce_shares() {
     for (const auto& share : store_.shares(user_)) {
-        if (needs_proof(share, boot_id_)) continue;  // announced once proven
-        send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
-            if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
-        });
+        if (!needs_proof(share, boot_id_)) announce_share(share);  // else announced once proven
     }
+}
+
+void Repl::announce_share(const ServeFile& share) {
+    send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
+        if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
+    });
 }
 
 void Repl::prove_shares(std::vector<ServeFile> shares) {
@@ -285,9 +288,7 @@ void Repl::share_proved(const ServeFile& proven, const std::string& mismatch) {
     share.boot_id.clear();  // read back in a later boot: on disk for good
     if (auto notice = remember(store_, user_, share)) print(*notice);
     engine_send("SERVE", pack_body(share));
-    send(msg::ShareFile{{}, share.group, share.meta, true}, [this, share](const Envelope& r) {
-        if (r.kind() == Kind::Error) print("notice: could not share " + share.meta.name + " again: " + error_text(r));
-    });
+    announce_share(share);
     print("notice: " + what + " read back intact after the restart; sharing it again");
 }
 

@@ -61,7 +61,7 @@ std::string Download::status_line(SteadyClock::time_point now) const {
     if (phase == DownloadPhase::Checking) return line + " (checking the whole file)";
     if (phase == DownloadPhase::Proving) {
         return line + " (the machine restarted since these pieces were written: reading back " +
-               std::to_string(prove_total) + ", " + std::to_string(resumed_pieces) + " intact, " +
+               std::to_string(pieces_listed()) + ", " + std::to_string(resumed_pieces) + " intact, " +
                std::to_string(prove_damaged) + " damaged so far)";
     }
     if (phase == DownloadPhase::Failed) return line + " (failed: " + problem + ")";

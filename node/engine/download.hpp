@@ -56,11 +56,9 @@ struct Download {
     std::string tracker_text;
     uint64_t pieces_fetched = 0;   // this run, excluding resumed ones
     uint64_t resumed_pieces = 0;   // trusted from the record, or proven on disk
-    // Proving: listed pieces not yet sent to the workers, how many are
-    // there now, how many were listed, and how many failed (fetched again).
+    // Proving: listed pieces not yet sent to the workers (those sent are in
+    // at_workers), and how many failed (fetched again).
     std::vector<uint32_t> to_prove;
-    std::size_t proving = 0;
-    uint64_t prove_total = 0;
     uint64_t prove_damaged = 0;
     std::vector<msg::Source> sources_after_proving;
     uint64_t bytes_done_at_start = 0;
@@ -81,6 +79,8 @@ struct Download {
     explicit Download(std::size_t pieces) : picker(pieces) {}
     std::size_t requests_in_flight() const;  // over all sources
     uint64_t bytes_have() const;
+    // Pieces the resume record listed, once Proving has begun.
+    uint64_t pieces_listed() const { return resumed_pieces + prove_damaged + to_prove.size() + at_workers.size(); }
     double rate_bytes_per_s(SteadyClock::time_point now) const;
     std::string status_line(SteadyClock::time_point now) const;
 };

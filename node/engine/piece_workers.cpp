@@ -31,8 +31,9 @@ bool opened(const PieceJob& job, zmq::message_t& bytes) {
     return msg::open_piece(p, static_cast<unsigned char*>(bytes.data()), bytes.size());
 }
 
-bool hash_matches(const PieceJob& job, const zmq::message_t& bytes) {
-    const std::string digest = files::sha256(bytes.data(), job.length);
+// The job's first `length` bytes at `data` have the job's hash.
+bool hash_matches(const PieceJob& job, const void* data) {
+    const std::string digest = files::sha256(data, job.length);
     return digest.size() == 32 && std::memcmp(digest.data(), job.hash, 32) == 0;
 }
 
@@ -63,9 +64,7 @@ PieceOutcome prove(const PieceJob& job) {
         if (n <= 0) return PieceOutcome::BadHash;
         done += static_cast<std::size_t>(n);
     }
-    const std::string digest = files::sha256(buf.data(), job.length);
-    return digest.size() == 32 && std::memcmp(digest.data(), job.hash, 32) == 0 ? PieceOutcome::Stored
-                                                                                 : PieceOutcome::BadHash;
+    return hash_matches(job, buf.data()) ? PieceOutcome::Stored : PieceOutcome::BadHash;
 }
 
 void worker_body(zmq::socket_t& pipe) {
@@ -86,7 +85,7 @@ void worker_body(zmq::socket_t& pipe) {
         } else if (job.stage == PieceStage::Hash && (!sized_right(job, msg[1]) || !opened(job, msg[1]))) {
             result.outcome = PieceOutcome::BadSeal;
         } else if (job.stage == PieceStage::Hash) {
-            if (hash_matches(job, msg[1])) {
+            if (hash_matches(job, msg[1].data())) {
                 // Has the kernel put the piece's page-cache pages in place
                 // now (zeroes: the range is fallocated), on this thread,
                 // rather than in the writer's pwrite: new pages cost this VM

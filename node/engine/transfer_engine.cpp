@@ -238,7 +238,6 @@ private:
                     have->for_each_set([&](PieceIndex p) { dl.to_prove.push_back(p.value); });
                     // Read back front to back (popped from the end): the disk reads ahead.
                     std::reverse(dl.to_prove.begin(), dl.to_prove.end());
-                    dl.prove_total = dl.to_prove.size();
                 }
             }
         } else if (dl.meta.size > 0) {
@@ -285,7 +284,7 @@ private:
     static constexpr std::size_t kProveAhead = 4;
 
     void prove_more(Download& d) {
-        while (d.proving < kProveAhead && !d.to_prove.empty()) {
+        while (d.at_workers.size() < kProveAhead && !d.to_prove.empty()) {
             const uint32_t index = d.to_prove.back();
             d.to_prove.pop_back();
             PieceJob job;
@@ -297,14 +296,12 @@ private:
             job.length = files::piece_length(d.meta, index);
             std::memcpy(job.hash, d.meta.piece_hashes[index].data(), sizeof job.hash);
             d.at_workers.insert(index);
-            ++d.proving;
             workers_.submit(job, zmq::message_t());
         }
     }
 
     void proved(Download& d, const PieceJobResult& result) {
         d.at_workers.erase(result.job.index);
-        if (d.proving > 0) --d.proving;
         if (d.phase != DownloadPhase::Proving) return;
         if (result.outcome == PieceOutcome::Stored) {
             d.picker.mark_have(PieceIndex{result.job.index});
@@ -313,11 +310,11 @@ private:
         } else {
             ++d.prove_damaged;
         }
-        if (d.proving > 0 || !d.to_prove.empty()) return prove_more(d);
+        if (!d.at_workers.empty() || !d.to_prove.empty()) return prove_more(d);
         d.phase = DownloadPhase::Fetching;
         notify("NOTE", {"download of " + d.meta.name + " in " + d.group +
                         ": the machine restarted since its pieces were written; read back " +
-                        std::to_string(d.prove_total) + ": " + std::to_string(d.resumed_pieces) + " intact, " +
+                        std::to_string(d.pieces_listed()) + ": " + std::to_string(d.resumed_pieces) + " intact, " +
                         std::to_string(d.prove_damaged) + " damaged (fetched again)"});
         if (!save_resume_or_fail(d)) return;
         auto sources = std::move(d.sources_after_proving);

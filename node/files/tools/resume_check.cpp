@@ -23,6 +23,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -65,12 +66,19 @@ std::string check_record(const ResumeRecord& rec, const fs::path& part, std::siz
     return problem;
 }
 
-bool check_file(const fs::path& path) {
+// The record at PATH, or nothing after an "error:" line saying why not.
+std::optional<ResumeRecord> load_or_report(const fs::path& path) {
     auto rec = p2p::files::load_resume(path);
     if (!rec) {
         std::cout << "error: " << rec.error() << std::endl;
-        return false;
+        return std::nullopt;
     }
+    return std::move(*rec);
+}
+
+bool check_file(const fs::path& path) {
+    auto rec = load_or_report(path);
+    if (!rec) return false;
     const fs::path part = fs::path(rec->dest_dir) / (rec->meta.name + ".part");
     std::size_t listed = 0;
     const std::string problem = check_record(*rec, part, listed);
@@ -102,11 +110,8 @@ std::vector<fs::path> records_at(const fs::path& path, bool& ok) {
 }
 
 bool forget_boot(const fs::path& path) {
-    auto rec = p2p::files::load_resume(path);
-    if (!rec) {
-        std::cout << "error: " << rec.error() << std::endl;
-        return false;
-    }
+    auto rec = load_or_report(path);
+    if (!rec) return false;
     rec->boot_id.clear();
     try {
         p2p::files::save_resume(path, *rec);
